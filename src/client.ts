@@ -1,0 +1,152 @@
+/**
+ * `Restream`: configuration, auth and the typed transport; features hang off it (`sites`, `pads`,
+ * `states`, model handles). No global state: two clients never share tokens, queues or settings.
+ */
+import { createHttp, type ApiClient } from './http/client';
+import type { TokenProvider } from './http/auth';
+import { ValidationError } from './http/errors';
+import { resolveRetryPolicy, type OnRetry, type ResolvedRetryPolicy, type RetryOptions } from './http/retry';
+import type { FetchLike } from './http/transport';
+import type { ClientContext } from './models/context';
+import { Pad } from './models/pad';
+import { Site } from './models/site';
+import { PadsResource, SitesResource, StatesResource } from './models/resources';
+import { rejectUnknownOptions } from './validate';
+import { VERSION } from './version';
+
+export const DEFAULT_HOST = 'https://app.restreamsolutions.com';
+
+/** Options of `new Restream()`. Each falls back to its environment variable where one exists. */
+export interface RestreamOptions {
+  /** API base URL. Default: `RESTREAM_HOST`, else `https://app.restreamsolutions.com`. */
+  host?: string;
+  /** OAuth2 client id. Default: `RESTREAM_CLIENT_ID`. */
+  clientId?: string;
+  /** OAuth2 client secret. Default: `RESTREAM_CLIENT_SECRET`. */
+  clientSecret?: string;
+  /** A ready access token. Used as is and never refreshed; a 401 then surfaces as `AuthError`. */
+  authToken?: string;
+  /** Retry policy for 429, 5xx and network errors. Default: 5 attempts, 500 ms base, 30 s cap, jitter. */
+  retry?: RetryOptions;
+  /** Called before each retry wait: attempt, delay, status or error. For logging. */
+  onRetry?: OnRetry;
+  /** The `fetch` to send requests with (default: the global one). */
+  fetch?: FetchLike;
+  /** Concurrent requests per endpoint path per token (the API's limit is 3). */
+  concurrency?: number;
+  /** Where to read `RESTREAM_*` from (default `process.env`); pass `{}` to ignore the environment. */
+  env?: Record<string, string | undefined>;
+}
+
+const OPTION_NAMES = ['host', 'clientId', 'clientSecret', 'authToken', 'retry', 'onRetry', 'fetch', 'concurrency', 'env'] as const;
+
+/**
+ * The ReStream Datastore client.
+ *
+ * ```ts
+ * const rs = new Restream();                    // RESTREAM_CLIENT_ID / RESTREAM_CLIENT_SECRET / RESTREAM_HOST
+ * const site = await rs.sites.get(1112);
+ * const stages = await site.getStagesMetadata({ stageNameFilter: 'frac', addAggregations: true });
+ * ```
+ */
+export class Restream {
+  /** Base URL of the API, without a trailing slash. */
+  readonly host: string;
+  /** Sites: `list(filters)`, `get(id)`. */
+  readonly sites: SitesResource;
+  /** Pads: `list(filters)`, `get(id)`. */
+  readonly pads: PadsResource;
+  /** Site states: `list(filters)`, `get(id)`. */
+  readonly states: StatesResource;
+  /** Access tokens: `getAccessToken({ force })`. */
+  readonly auth: { getAccessToken(options?: { force?: boolean }): Promise<string> };
+
+  readonly #ctx: ClientContext;
+
+  constructor(options: RestreamOptions = {}) {
+    rejectUnknownOptions(options, OPTION_NAMES, 'Restream');
+    const env = options.env ?? process.env;
+    const host = normaliseHost(options.host ?? env.RESTREAM_HOST ?? DEFAULT_HOST);
+    const retry = resolveRetry(options.retry);
+    const concurrency = options.concurrency ?? 3;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new ValidationError('concurrency', 'must be an integer >= 1');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch', 'must be a function');
+    if (options.onRetry !== undefined && typeof options.onRetry !== 'function') throw new ValidationError('onRetry', 'must be a function');
+    for (const key of ['clientId', 'clientSecret', 'authToken'] as const) {
+      if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) {
+        throw new ValidationError(key, 'must be a non-empty string');
+      }
+    }
+
+    const http = createHttp({
+      host,
+      clientId: options.clientId ?? env.RESTREAM_CLIENT_ID,
+      clientSecret: options.clientSecret ?? env.RESTREAM_CLIENT_SECRET,
+      authToken: options.authToken,
+      retry,
+      onRetry: options.onRetry,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      concurrency,
+      userAgent: `restream-datastore/${VERSION} node/${process.versions.node}`,
+    });
+    this.host = host;
+    this.#ctx = makeContext(http.api, http.tokens, host, retry, options.onRetry, http.secrets);
+    this.sites = new SitesResource(this.#ctx);
+    this.pads = new PadsResource(this.#ctx);
+    this.states = new StatesResource(this.#ctx);
+    const tokens = http.tokens;
+    this.auth = { getAccessToken: (opts = {}) => tokens.getAccessToken(opts) };
+  }
+
+  /** A handle on site `id`, without a request; `await handle.update()` loads its fields. */
+  site(id: number): Site {
+    return new Site(this.#ctx, id);
+  }
+
+  /** A handle on pad `id`, without a request; `await handle.update()` loads its fields. */
+  pad(id: number): Pad {
+    return new Pad(this.#ctx, id);
+  }
+
+  /** The typed openapi-fetch client underneath, for endpoints the facade does not cover. */
+  get api(): ApiClient {
+    return this.#ctx.api;
+  }
+
+  /** A secret-free summary, so logging a client never leaks credentials. */
+  toJSON(): Record<string, unknown> {
+    return { host: this.host };
+  }
+}
+
+function makeContext(
+  api: ApiClient,
+  tokens: TokenProvider,
+  host: string,
+  retry: ResolvedRetryPolicy,
+  onRetry: OnRetry | undefined,
+  secrets: () => Array<string | undefined>,
+): ClientContext {
+  return { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets };
+}
+
+function normaliseHost(host: string): string {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw new ValidationError('host', `must be an http(s) URL such as ${DEFAULT_HOST}, got ${JSON.stringify(host)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError('host', 'must use http or https');
+  if (url.search || url.hash) throw new ValidationError('host', 'must not have a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function resolveRetry(options: RetryOptions | undefined): ResolvedRetryPolicy {
+  rejectUnknownOptions(options, ['attempts', 'baseDelayMs', 'maxDelayMs', 'factor', 'jitter'], 'retry');
+  try {
+    return resolveRetryPolicy(options);
+  } catch (error) {
+    throw new ValidationError('retry', (error as Error).message);
+  }
+}

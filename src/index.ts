@@ -1,0 +1,27 @@
+/**
+ * restream-datastore: a typed client for the ReStream Datastore API.
+ * @packageDocumentation
+ */
+export { Restream, DEFAULT_HOST, type RestreamOptions } from './client';
+export { Site } from './models/site';
+export { Pad } from './models/pad';
+export { State } from './models/state';
+export type { StagesMetadataOptions } from './models/asset';
+export type * from './models/types';
+export {
+  RestreamError,
+  ValidationError,
+  AuthError,
+  CredentialsError,
+  NotFoundError,
+  ConcurrencyLimitError,
+  ServerError,
+  APICompatibilityError,
+  ConnectionError,
+  WebSocketError,
+  APIError,
+} from './http/errors';
+export type { RetryOptions, RetryEvent, OnRetry } from './http/retry';
+export type { FetchLike } from './http/transport';
+export type { TimeInput } from './validate';
+export { VERSION } from './version';

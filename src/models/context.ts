@@ -1,0 +1,16 @@
+/**
+ * What a model needs from its client: the typed API, the secrets to keep out of errors, and a way to
+ * make sibling models. Models hold it in a private field so it never shows in `JSON.stringify(site)`.
+ */
+import type { ApiClient } from '../http/client';
+import type { TokenProvider } from '../http/auth';
+import type { ResolvedRetryPolicy, OnRetry } from '../http/retry';
+
+export interface ClientContext {
+  readonly api: ApiClient;
+  readonly tokens: TokenProvider;
+  readonly host: string;
+  readonly retry: ResolvedRetryPolicy;
+  readonly onRetry?: OnRetry;
+  secrets(): ReadonlyArray<string | undefined>;
+}
