@@ -108,9 +108,11 @@ async function requestToken(client: ApiClient, settings: HttpSettings, secrets: 
 
 /** A 200 whose body is not JSON makes openapi-fetch throw a SyntaxError: that is an API change, not a bug. */
 export function asCompatibilityError(error: unknown, method: string, path: string, secrets: ReadonlyArray<string | undefined>): unknown {
-  if (error instanceof RestreamError || (error instanceof Error && error.name === 'AbortError')) return error;
-  if (error instanceof SyntaxError) {
-    return new APICompatibilityError(`${method} ${path} answered with a body that is not valid JSON: ${error.message}`, {
+  if (error instanceof RestreamError) return error;
+  // By name, not instanceof: undici's `response.json()` throws from its own realm (e.g. under jest).
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'SyntaxError') {
+    return new APICompatibilityError(`${method} ${path} answered with a body that is not valid JSON: ${(error as Error).message}`, {
       status: 200,
       method,
       path,

@@ -138,13 +138,15 @@ function holdSlotUntilBodyEnds(response: Response, release: Release, attempts: n
 }
 
 function asError(error: unknown): Error {
-  if (error instanceof Error) {
+  // Duck-typed: undici's errors come from Node's own realm, where `instanceof Error` can fail.
+  if (error !== null && typeof error === 'object' && typeof (error as Error).message === 'string') {
+    const err = error as Error & { cause?: unknown };
     // undici hides the real reason (ECONNRESET, ECONNREFUSED) in `cause`.
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message && !error.message.includes(cause.message)) {
-      return new Error(`${error.message} (${cause.message})`);
+    const cause = err.cause as { message?: unknown } | undefined;
+    if (cause && typeof cause.message === 'string' && cause.message && !err.message.includes(cause.message)) {
+      return new Error(`${err.message} (${cause.message})`);
     }
-    return error;
+    return err;
   }
   return new Error(String(error));
 }
