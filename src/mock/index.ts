@@ -1,0 +1,25 @@
+/**
+ * `restream-datastore/mock`: an embedded ReStream Datastore server for tests, demos and benchmarks.
+ *
+ * ```ts
+ * import { startMockServer } from 'restream-datastore/mock';
+ * const mock = await startMockServer({ seed: 7 });
+ * // RESTREAM_HOST=mock.url RESTREAM_CLIENT_ID=mock.clientId RESTREAM_CLIENT_SECRET=mock.clientSecret
+ * mock.faults.failNext({ path: `/external/thirdparty/v1/pads/${mock.ids.demoPad}/`, status: 503, times: 2 });
+ * await mock.close();
+ * ```
+ */
+export { startMockServer } from './server';
+export type { DemoIds, MockServer, MockServerOptions, UpgradeHandler } from './server';
+export type {
+  CutStreamOptions,
+  DelayHandle,
+  DelayOptions,
+  FailNextOptions,
+  FaultStatus,
+  MalformNextOptions,
+  MockFaults,
+  PathMatcher,
+} from './faults';
+export type { RecordedRequest } from './recorder';
+export type { RowShape } from './measurements';

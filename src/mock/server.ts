@@ -1,0 +1,323 @@
+/**
+ * The embedded ReStream server: a real node:http server on the loopback interface that answers like the
+ * API (auth, 429 concurrency limit, every REST endpoint, streamed measurement data) and can be scripted
+ * to fail. WebSockets will share the port through the `upgrade` hook.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TOKEN_PATH, TokenStore, tokenResponse } from './auth';
+import { Faults, failureResponse, type MockFaults } from './faults';
+import { HttpError, parseBody, queryOf, readBody } from './http-util';
+import { InFlight } from './inflight';
+import { MeasurementModel, type RowShape } from './measurements';
+import { RequestLog, redactBody, type RecordedRequest } from './recorder';
+import { findRoute } from './routes';
+import { MockWorld } from './world';
+
+export interface MockServerOptions {
+  /** TCP port; 0 (the default) lets the OS pick a free one. */
+  port?: number;
+  /** Loopback only: `127.0.0.1` (default) or `::1`. */
+  host?: '127.0.0.1' | '::1';
+  /** Seed of all demo data (default 1). Same seed, same clock day → same pads, stages and rows. */
+  seed?: number;
+  /** Client id the token endpoint accepts (default `mock-client-id`). */
+  clientId?: string;
+  /** Client secret the token endpoint accepts (default `mock-client-secret`). */
+  clientSecret?: string;
+  /** Token lifetime (default 36000 s, like the real API); measured on the mock's clock. */
+  tokenTtlSeconds?: number;
+  /** Row layout of /data/: `full` (default, ragged columns), `sparse` (like the real feed) or `wide12` (benchmarks). */
+  rowShape?: RowShape;
+  /** Concurrent requests allowed per endpoint path per token (default 3, like the real API). */
+  concurrencyLimit?: number;
+  /** The mock's clock: "now" for stage progress, default data windows and token expiry. Default: the system clock. */
+  now?: () => Date;
+}
+
+/** Ids of the demo data. */
+export interface DemoIds {
+  pads: number[];
+  sites: number[];
+  /** The pad with three sites (697). */
+  demoPad: number;
+  /** Its sites (1111, 1112, 1113). */
+  demoSites: number[];
+}
+
+/** Handles an HTTP upgrade (WebSocket handshake) on the mock's port. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** A running mock server. */
+export interface MockServer {
+  /** Base URL, e.g. `http://127.0.0.1:54321` (use as RESTREAM_HOST). */
+  readonly url: string;
+  readonly port: number;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly ids: DemoIds;
+  /** Requests received so far (a snapshot), oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /** Forgets the recorded requests and the maxInFlight statistics. */
+  clearRequests(): void;
+  /** The highest number of concurrent requests seen on a pathname (ids included, query excluded), or on any path. */
+  maxInFlight(path?: string): number;
+  /** Requests in flight now on a pathname, or on all paths (a data stream counts until its body ends). */
+  inFlight(path?: string): number;
+  /** Resolves when every response has ended (finished, aborted or cut). */
+  whenIdle(): Promise<void>;
+  readonly faults: MockFaults;
+  /** Issues a valid access token without a request. */
+  issueToken(): string;
+  /** The underlying server, for attaching more protocols. */
+  readonly httpServer: Server;
+  /** Replaces the handler of HTTP upgrades (WebSockets); without one, upgrades are refused with 404. */
+  onUpgrade(handler: UpgradeHandler | undefined): void;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Everything a request handler needs; shared with protocols added on the same port. */
+export interface MockContext {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly world: MockWorld;
+  readonly model: MeasurementModel;
+  readonly tokens: TokenStore;
+  readonly inflight: InFlight;
+  readonly faults: Faults;
+  readonly log: RequestLog;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1']);
+
+function checkOptions(o: MockServerOptions): void {
+  const int = (name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
+      throw new RangeError(`startMockServer: ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    }
+  };
+  int('port', o.port, 0, 65535);
+  int('seed', o.seed, -(2 ** 31), 2 ** 32 - 1);
+  int('concurrencyLimit', o.concurrencyLimit, 1);
+  if (o.tokenTtlSeconds !== undefined && !(o.tokenTtlSeconds > 0)) throw new RangeError('startMockServer: tokenTtlSeconds must be > 0');
+  if (o.host !== undefined && !LOOPBACK.has(o.host)) throw new RangeError(`startMockServer: host must be a loopback address (127.0.0.1 or ::1), got ${o.host}`);
+  if (o.rowShape !== undefined && !['full', 'sparse', 'wide12'].includes(o.rowShape)) {
+    throw new RangeError(`startMockServer: rowShape must be full, sparse or wide12, got ${String(o.rowShape)}`);
+  }
+}
+
+/** Starts the mock ReStream server and resolves once it listens. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  checkOptions(options);
+  const clock = options.now ?? (() => new Date());
+  const host = options.host ?? '127.0.0.1';
+  const tokens = new TokenStore(clock, options.tokenTtlSeconds ?? 36000);
+  const world = new MockWorld(options.seed ?? 1, clock);
+  const ctx: MockContext = {
+    clientId: options.clientId ?? 'mock-client-id',
+    clientSecret: options.clientSecret ?? 'mock-client-secret',
+    world,
+    model: new MeasurementModel(world.seed, options.rowShape ?? 'full', world.timelines),
+    tokens,
+    inflight: new InFlight(options.concurrencyLimit ?? 3),
+    faults: new Faults(() => tokens.expireAll()),
+    log: new RequestLog(),
+  };
+
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    handle(ctx, req, res).catch((err: unknown) => internalError(res, err));
+  });
+  let upgrade: UpgradeHandler | undefined;
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Upgraded sockets leave the server's connection tracking; keep them so close() can end them.
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    if (upgrade) upgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n{"detail":"Not found."}');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('mock server: no TCP address');
+  const port = address.port;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    clientId: ctx.clientId,
+    clientSecret: ctx.clientSecret,
+    ids: world.ids(),
+    get requests() {
+      return ctx.log.all;
+    },
+    clearRequests() {
+      ctx.log.clear();
+      ctx.inflight.resetStats();
+    },
+    maxInFlight: (path) => ctx.inflight.maxSeen(path),
+    inFlight: (path) => ctx.inflight.current(path),
+    whenIdle: () => ctx.log.whenIdle(),
+    faults: ctx.faults,
+    issueToken: () => tokens.issue().access_token,
+    httpServer: server,
+    onUpgrade(handler) {
+      upgrade = handler;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        ctx.faults.reset();
+        for (const s of upgraded) s.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function handle(ctx: MockContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://mock.invalid');
+  const path = url.pathname;
+  const record = ctx.log.start(method, path, queryOf(url.searchParams), req.headers, res);
+  const send = (status: number, text: string, contentType: string, headers: Record<string, string> = {}): void => {
+    if (res.headersSent || res.destroyed) return;
+    const length = Buffer.byteLength(text);
+    record.status = status;
+    record.bytes += length;
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': length, ...headers });
+    res.end(text);
+  };
+  try {
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    record.body = redactBody(body);
+
+    if (path === TOKEN_PATH) {
+      if (await injectFault(ctx, method, path, res, send)) return;
+      if (method !== 'POST') throw new HttpError(405, { detail: `Method "${method}" not allowed.` });
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const issued = tokenResponse(ctx.tokens, ctx, type === 'application/x-www-form-urlencoded' ? body : undefined, req.headers.authorization);
+      send(200, JSON.stringify(issued), 'application/json', { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+      return;
+    }
+
+    const { route, id } = findRoute(method, path);
+    const token = ctx.tokens.verify(req.headers.authorization);
+    const release = ctx.inflight.tryAcquire(token, path);
+    if (!release) {
+      throw new HttpError(429, { detail: 'Request was throttled: too many concurrent requests on this endpoint.' }, { 'Retry-After': '1' });
+    }
+    // 'close' fires once the response has ended, normally or not; a stream holds its slot until then.
+    res.once('close', release);
+    if (await injectFault(ctx, method, path, res, send)) return;
+
+    const reply = route.handle({ id, query: record.query, body, world: ctx.world, model: ctx.model });
+    if ('stream' in reply) {
+      record.status = 200;
+      await streamBody(ctx, method, path, res, reply.stream, record);
+    } else {
+      send(reply.status, JSON.stringify(reply.body), 'application/json');
+    }
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    send(err.status, JSON.stringify(err.body), 'application/json', err.headers);
+  }
+}
+
+type Send = (status: number, text: string, contentType: string, headers?: Record<string, string>) => void;
+
+/** Applies delay, failNext and malformNext rules; true when the request has been answered by a fault. */
+async function injectFault(ctx: MockContext, method: string, path: string, res: ServerResponse, send: Send): Promise<boolean> {
+  const delay = ctx.faults.takeDelay(method, path);
+  if (delay) await delay.wait(res);
+  if (res.destroyed) return true;
+  const fail = ctx.faults.takeFailure(method, path);
+  if (fail) {
+    const r = failureResponse(fail);
+    send(r.status, r.body, r.contentType, r.headers);
+    return true;
+  }
+  const malformed = ctx.faults.takeMalform(method, path);
+  if (malformed) {
+    send(200, malformed.body, malformed.contentType);
+    return true;
+  }
+  return false;
+}
+
+/** Resolves on 'drain' or 'close', whichever comes first. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Pulls body chunks from the generator and writes them, waiting for 'drain' whenever the socket buffer
+ * is full, and stops pulling as soon as the client has gone. A cutStream rule truncates the body.
+ */
+async function streamBody(ctx: MockContext, method: string, path: string, res: ServerResponse, chunks: Iterator<string>, record: RecordedRequest): Promise<void> {
+  const cut = ctx.faults.takeCut(method, path);
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  // Headers go out first, so even a cut at byte 0 reaches the client as a 200 with a broken body.
+  res.flushHeaders();
+  try {
+    for (;;) {
+      if (res.destroyed) return;
+      const next = chunks.next();
+      if (next.done) break;
+      let chunk = next.value;
+      if (cut && record.bytes + chunk.length >= cut.afterBytes) {
+        chunk = chunk.slice(0, cut.afterBytes - record.bytes);
+        record.bytes += chunk.length;
+        if (cut.mode === 'end') {
+          res.end(chunk);
+        } else {
+          if (chunk.length > 0) res.write(chunk);
+          // end() then destroy() rather than destroy() alone: the bytes already written must reach the
+          // client before the connection drops, or "cut after N bytes" would not mean N.
+          const socket = res.socket;
+          if (socket) {
+            socket.once('finish', () => socket.destroy());
+            socket.end();
+          } else {
+            res.destroy();
+          }
+        }
+        return;
+      }
+      record.bytes += chunk.length;
+      // The body is ASCII; latin1 is the cheapest encoding of V8's one-byte strings.
+      if (!res.write(chunk, 'latin1')) await drained(res);
+    }
+    res.end();
+  } finally {
+    chunks.return?.();
+  }
+}
+
+function internalError(res: ServerResponse, err: unknown): void {
+  console.error('[restream-mock] internal error:', err);
+  if (!res.headersSent && !res.destroyed) {
+    const text = JSON.stringify({ detail: 'A server error occurred.' });
+    res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  } else {
+    res.destroy();
+  }
+}
