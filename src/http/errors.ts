@@ -16,6 +16,8 @@ export interface RestreamErrorOptions {
   serverMessage?: string;
   /** Attempts made, retries included, when the error ends a retry loop. */
   attempts?: number;
+  /** Rows already handed to the caller when a data stream failed for good. */
+  rowsDelivered?: number;
   cause?: unknown;
   /** Literal secrets to scrub from the message, beyond the patterns `redact` knows. */
   secrets?: ReadonlyArray<string | undefined>;
@@ -28,6 +30,7 @@ export class RestreamError extends Error {
   readonly path?: string;
   readonly serverMessage?: string;
   readonly attempts?: number;
+  readonly rowsDelivered?: number;
 
   constructor(message: string, options: RestreamErrorOptions = {}) {
     const secrets = options.secrets ?? [];
@@ -38,12 +41,13 @@ export class RestreamError extends Error {
     if (options.path !== undefined) this.path = redact(options.path, secrets);
     if (options.serverMessage !== undefined) this.serverMessage = redact(options.serverMessage, secrets);
     if (options.attempts !== undefined) this.attempts = options.attempts;
+    if (options.rowsDelivered !== undefined) this.rowsDelivered = options.rowsDelivered;
   }
 
   /** A plain, secret-free view for logs. The `cause` is summarised, not serialised, since it may hold a request. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const key of ['status', 'method', 'path', 'serverMessage', 'attempts'] as const) {
+    for (const key of ['status', 'method', 'path', 'serverMessage', 'attempts', 'rowsDelivered'] as const) {
       if (this[key] !== undefined) out[key] = this[key];
     }
     return out;

@@ -6,6 +6,8 @@ import { ValidationError } from '../http/errors';
 import { expectArray, expectObject, unwrap } from '../http/call';
 import { optionalDate, formatIsoSeconds, oneOf, positiveInteger, rejectUnknownOptions, toBoolean, toId, type TimeInput } from '../validate';
 import type { ClientContext } from './context';
+import { Data, type DataOptions } from '../data/data';
+import { resolveDataFilters, type DataFilters } from '../data/filters';
 import { reviveList } from './dates';
 import { ASSET_ENDPOINTS, type AssetKind } from './endpoints';
 import type {
@@ -116,6 +118,16 @@ export abstract class Asset {
     );
     const created = Array.isArray(data) ? data : [expectObject<WireStageAggregationDescription>(data, { method: 'POST', path: this.path(template) })];
     return options.asDict ? (created as StageAggregationDescription[]) : reviveList<StageAggregationDescription>('StageAggregationDescription', created);
+  }
+
+  /**
+   * Measurement rows for this asset, lazily: nothing is requested until the result is read (iterated,
+   * `toArray()`, `toReadable()` or `save(path)`). Filters are checked now, before any request.
+   */
+  getData(filters: DataFilters & DataOptions = {}): Data {
+    const { signal, ...rest } = filters;
+    const { query } = resolveDataFilters(this.kind, rest, []);
+    return new Data(this.ctx, [{ kind: this.kind, id: this.id, query }], signal ? { signal } : {});
   }
 
   protected path(template: string): string {

@@ -1,0 +1,125 @@
+/**
+ * `Data`: measurement rows, lazily. Creating one sends nothing; reading it (iterating, `toArray`,
+ * `toReadable`, `save`) streams the download, with flat memory and resumption after breaks. Each read
+ * is a new download.
+ */
+import { Readable } from 'node:stream';
+import type { ClientContext } from '../models/context';
+import { rejectUnknownOptions } from '../validate';
+import { ValidationError } from '../http/errors';
+import { createFormatWriter, formatOf } from './formats';
+import { checkTarget, writeAtomically } from './sink';
+import { streamRowBatches, type DataRequest, type Row, type RowBatch, type StreamProgress } from './stream';
+
+export interface DataOptions {
+  /** Aborts the download; the read rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface SaveOptions extends DataOptions {
+  /** Replace an existing file (default false: an existing file is an error, raised before any request). */
+  overwrite?: boolean;
+  /** Called after each batch of rows is written. */
+  onProgress?: (progress: { rows: number; bytes: number }) => void;
+}
+
+/** What `save` wrote. */
+export interface SaveResult {
+  /** Absolute path of the file. */
+  path: string;
+  /** Rows written. */
+  rows: number;
+  /** Bytes in the file. */
+  bytes: number;
+}
+
+export class Data implements AsyncIterable<Row> {
+  readonly #ctx: ClientContext;
+  readonly #requests: readonly DataRequest[];
+  readonly #signal: AbortSignal | undefined;
+
+  /** @internal Use `site.getData()`, `pad.getData()` or `getDataChanges()`. */
+  constructor(ctx: ClientContext, requests: readonly DataRequest[], options: DataOptions = {}) {
+    this.#ctx = ctx;
+    this.#requests = requests;
+    this.#signal = options.signal;
+  }
+
+  /** The `/data/` requests this download is made of (one per asset and time range), in order. */
+  get requests(): readonly DataRequest[] {
+    return this.#requests;
+  }
+
+  /**
+   * Rows in batches, as parsed (one batch per received chunk). The fastest way to consume a download:
+   * `for await (const { rows } of data.batches()) ...`.
+   */
+  async *batches(options: { keepRaw?: boolean; signal?: AbortSignal; progress?: StreamProgress } = {}): AsyncGenerator<RowBatch, void, undefined> {
+    const signal = anySignal(this.#signal, options.signal);
+    const progress = options.progress ?? { rows: 0, bytes: 0 };
+    for (const request of this.#requests) {
+      yield* streamRowBatches(this.#ctx, request, { keepRaw: options.keepRaw ?? false, ...(signal ? { signal } : {}) }, progress);
+    }
+  }
+
+  /** Rows one by one, while the download runs. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Row> {
+    for await (const batch of this.batches()) yield* batch.rows;
+  }
+
+  /** Every row in an array. Holds the whole download in memory: prefer iteration or `save` for big ranges. */
+  async toArray(options: DataOptions = {}): Promise<Row[]> {
+    rejectUnknownOptions(options, ['signal'], 'toArray');
+    const out: Row[] = [];
+    for await (const batch of this.batches(options)) for (const row of batch.rows) out.push(row);
+    return out;
+  }
+
+  /** A Node object-mode `Readable` of rows, with back-pressure. */
+  toReadable(options: DataOptions = {}): Readable {
+    rejectUnknownOptions(options, ['signal'], 'toReadable');
+    const self = this;
+    return Readable.from(
+      (async function* () {
+        for await (const batch of self.batches(options)) yield* batch.rows;
+      })(),
+      { objectMode: true, highWaterMark: 1024 },
+    );
+  }
+
+  /**
+   * Saves the rows to `path`, in the format its extension names: `.json` (a JSON array, the API's own
+   * bytes), `.ndjson`/`.jsonl` (a row per line) or `.csv` (columns: the union of all rows' keys,
+   * `timestamp` first). Written to a temp file and renamed on success: on failure no file, or the old one,
+   * is left under `path`.
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<SaveResult> {
+    rejectUnknownOptions(options, ['overwrite', 'signal', 'onProgress'], 'save');
+    if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') throw new ValidationError('overwrite', 'must be true or false');
+    const format = formatOf(path);
+    const target = await checkTarget(path, options.overwrite ?? false);
+
+    const { result: rows, bytes } = await writeAtomically(target, async (sink) => {
+      const writer = createFormatWriter(format, sink, target);
+      const progress: StreamProgress = { rows: 0, bytes: 0 };
+      try {
+        for await (const batch of this.batches({ keepRaw: writer.needsRaw, progress, ...(options.signal ? { signal: options.signal } : {}) })) {
+          await writer.write(batch);
+          options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
+        }
+        await writer.finish();
+      } catch (error) {
+        await writer.discard();
+        throw error;
+      }
+      return progress.rows;
+    });
+    return { path: target, rows, bytes };
+  }
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
+}

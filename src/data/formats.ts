@@ -1,0 +1,101 @@
+/**
+ * Output formats of `Data.save`, picked by file extension. JSON and NDJSON pass each row's source text
+ * through untouched (no re-serialising), so a saved `.json` parses back to exactly what the API sent.
+ */
+import path from 'node:path';
+import { ValidationError } from '../http/errors';
+import { CsvSpoolWriter } from './csv';
+import type { FileSink } from './sink';
+import type { RowBatch } from './stream';
+
+export type SaveFormat = 'json' | 'ndjson' | 'csv';
+
+const EXTENSIONS: Record<string, SaveFormat> = { '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.csv': 'csv' };
+
+export function formatOf(file: string): SaveFormat {
+  const ext = path.extname(file).toLowerCase();
+  const format = EXTENSIONS[ext];
+  if (!format) {
+    throw new ValidationError('path', `unsupported extension '${ext || '(none)'}': use ${Object.keys(EXTENSIONS).join(', ')}`);
+  }
+  return format;
+}
+
+/** Writes batches in one format; `finish` completes the file, `discard` drops side files on failure. */
+export interface FormatWriter {
+  readonly needsRaw: boolean;
+  write(batch: RowBatch): Promise<void>;
+  finish(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+export function createFormatWriter(format: SaveFormat, sink: FileSink, target: string): FormatWriter {
+  switch (format) {
+    case 'json':
+      return new JsonArrayWriter(sink);
+    case 'ndjson':
+      return new NdjsonWriter(sink);
+    case 'csv':
+      return new CsvWriter(sink, target);
+  }
+}
+
+class JsonArrayWriter implements FormatWriter {
+  readonly needsRaw = true;
+  private first = true;
+  constructor(private readonly sink: FileSink) {}
+
+  async write(batch: RowBatch): Promise<void> {
+    const text = (batch.raw ?? batch.rows.map((r) => JSON.stringify(r))).join(', ');
+    await this.sink.write((this.first ? '[' : ', ') + text);
+    this.first = false;
+  }
+
+  async finish(): Promise<void> {
+    await this.sink.write(this.first ? '[]' : ']');
+  }
+
+  async discard(): Promise<void> {}
+}
+
+class NdjsonWriter implements FormatWriter {
+  readonly needsRaw = true;
+  constructor(private readonly sink: FileSink) {}
+
+  async write(batch: RowBatch): Promise<void> {
+    const raw = batch.raw;
+    let out = '';
+    for (let i = 0; i < batch.rows.length; i++) {
+      const text = raw?.[i];
+      // A row's source text may span lines if the server pretty-printed it; one line per row is the format.
+      out += (text !== undefined && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : JSON.stringify(batch.rows[i])) + '\n';
+    }
+    await this.sink.write(out);
+  }
+
+  async finish(): Promise<void> {}
+  async discard(): Promise<void> {}
+}
+
+class CsvWriter implements FormatWriter {
+  readonly needsRaw = false;
+  private readonly spool: CsvSpoolWriter;
+  constructor(
+    private readonly sink: FileSink,
+    target: string,
+  ) {
+    this.spool = new CsvSpoolWriter(target);
+  }
+
+  write(batch: RowBatch): Promise<void> {
+    return this.spool.write(batch);
+  }
+
+  finish(): Promise<void> {
+    return this.spool.finish(this.sink);
+  }
+
+  discard(): Promise<void> {
+    return this.spool.discard();
+  }
+}

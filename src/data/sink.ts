@@ -1,0 +1,111 @@
+/**
+ * Files that appear whole or not at all. Output goes to a temp file beside the target and is renamed
+ * over it only after the last byte is flushed; on any failure the temp file is removed, so the target
+ * name holds either nothing, the old file, or the complete new one.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ValidationError } from '../http/errors';
+
+/** Refuses to clobber an existing file unless told to; runs before any request. */
+export async function checkTarget(target: string, overwrite: boolean): Promise<string> {
+  if (typeof target !== 'string' || target.trim() === '') throw new ValidationError('path', 'must be a non-empty file path');
+  const resolved = path.resolve(target);
+  let existing;
+  try {
+    existing = await stat(resolved);
+  } catch {
+    existing = undefined;
+  }
+  if (existing?.isDirectory()) throw new ValidationError('path', `${target} is a directory`);
+  if (existing && !overwrite) throw new ValidationError('path', `${target} already exists; pass { overwrite: true } to replace it`);
+  try {
+    await access(path.dirname(resolved));
+  } catch {
+    throw new ValidationError('path', `the directory of ${target} does not exist`);
+  }
+  return resolved;
+}
+
+/** A path for a temp file next to `target` (same directory, so the final rename is atomic). */
+export function tempPathBeside(target: string, purpose = 'partial'): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.${purpose}`);
+}
+
+/** A buffered, back-pressured writer on a file. */
+export class FileSink {
+  readonly path: string;
+  private readonly stream: WriteStream;
+  private failure: Error | undefined;
+  private _bytes = 0;
+
+  constructor(file: string) {
+    this.path = file;
+    this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: 1 << 20 });
+    this.stream.on('error', (error) => {
+      this.failure ??= error;
+    });
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this._bytes;
+  }
+
+  /** Writes `text`, waiting when the OS buffers are full so memory stays flat. */
+  async write(text: string | Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    this._bytes += typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          this.stream.off('error', onError);
+          resolve();
+        };
+        const onError = (error: Error) => {
+          this.stream.off('drain', onDrain);
+          reject(error);
+        };
+        this.stream.once('drain', onDrain);
+        this.stream.once('error', onError);
+      });
+    }
+  }
+
+  /** Flushes and closes the file. */
+  async close(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  /** Closes without caring for errors and deletes the file. */
+  async discard(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (this.stream.closed) resolve();
+      else this.stream.destroy(), this.stream.once('close', () => resolve());
+    });
+    await rm(this.path, { force: true });
+  }
+}
+
+/**
+ * Runs `produce` against a temp file and moves the result to `target` only if it succeeds. Whatever
+ * `produce` throws is rethrown after the temp file is gone.
+ */
+export async function writeAtomically<T>(target: string, produce: (sink: FileSink) => Promise<T>): Promise<{ result: T; bytes: number }> {
+  const sink = new FileSink(tempPathBeside(target));
+  try {
+    const result = await produce(sink);
+    await sink.close();
+    await rename(sink.path, target);
+    return { result, bytes: sink.bytes };
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
+}
