@@ -200,7 +200,7 @@ describe('resuming broken streams', () => {
       expect(result.rows).toBe(3600);
       expect(dataRequests().length).toBe(2);
       // A cut before the first complete row re-requests from the start; a later one from the last timestamp.
-      const resumedFrom = dataRequests()[1]!.query.start_datetime![0];
+      const resumedFrom = dataRequests()[1]!.query.start_datetime![0]!;
       if (where === 'early') expect(resumedFrom).toBe('2025-10-01 00:00:00');
       else expect(resumedFrom > '2025-10-01 00:00:00').toBe(true);
     },
