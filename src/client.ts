@@ -9,6 +9,7 @@ import { resolveRetryPolicy, type OnRetry, type ResolvedRetryPolicy, type RetryO
 import type { FetchLike } from './http/transport';
 import type { ClientContext } from './models/context';
 import { Pad } from './models/pad';
+import { DataChange, confirmChanges, type ChangeParent } from './models/data-change';
 import { Site } from './models/site';
 import { PadsResource, SitesResource, StatesResource } from './models/resources';
 import { rejectUnknownOptions } from './validate';
@@ -106,6 +107,24 @@ export class Restream {
   /** A handle on pad `id`, without a request; `await handle.update()` loads its fields. */
   pad(id: number): Pad {
     return new Pad(this.#ctx, id);
+  }
+
+  /**
+   * Confirms receipt of many data changes: one request per log they came from (pad or site), instead of
+   * one per change.
+   */
+  async confirmDataReceived(changes: readonly DataChange[]): Promise<void> {
+    if (!Array.isArray(changes)) throw new ValidationError('changes', 'must be an array of DataChange');
+    const groups = new Map<string, { parent: ChangeParent; ids: number[] }>();
+    changes.forEach((change, i) => {
+      if (!(change instanceof DataChange)) throw new ValidationError(`changes[${i}]`, 'must be a DataChange from getDataChanges()');
+      const parent = DataChange.parentOf(change);
+      const key = `${parent.kind}:${parent.id}`;
+      const group = groups.get(key) ?? { parent, ids: [] };
+      if (!group.ids.includes(change.id)) group.ids.push(change.id);
+      groups.set(key, group);
+    });
+    await Promise.all([...groups.values()].map((g) => confirmChanges(this.#ctx, g.parent, g.ids)));
   }
 
   /** The typed openapi-fetch client underneath, for endpoints the facade does not cover. */

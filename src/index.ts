@@ -6,6 +6,10 @@ export { Restream, DEFAULT_HOST, type RestreamOptions } from './client';
 export { Site } from './models/site';
 export { Pad } from './models/pad';
 export { State } from './models/state';
+export { DataChange, type DataChangeDataFilters, type ChangeParent } from './models/data-change';
+export { Data, type DataOptions, type SaveOptions, type SaveResult } from './data/data';
+export type { DataFilters } from './data/filters';
+export type { Row, RowBatch, DataRequest } from './data/stream';
 export type { StagesMetadataOptions } from './models/asset';
 export type * from './models/types';
 export {

@@ -13,6 +13,8 @@ export interface CallContext {
   /** Path parameters, to name the concrete path in errors. */
   pathParams?: Record<string, string | number>;
   secrets: ReadonlyArray<string | undefined>;
+  /** A success without a body (e.g. 204) is fine for this call. */
+  allowEmpty?: boolean;
 }
 
 type FetchResult<T> = { data?: T; error?: unknown; response: Response };
@@ -36,14 +38,14 @@ export async function unwrap<T>(pending: Promise<FetchResult<T>>, ctx: CallConte
   if (!response.ok) {
     throw errorFromResponse({ status: response.status, method: ctx.method, path, body: error, attempts, secrets: ctx.secrets });
   }
-  if (data === undefined) {
+  if (data === undefined && !ctx.allowEmpty) {
     throw new APICompatibilityError(`${ctx.method} ${path} answered ${response.status} with an empty body`, {
       status: response.status,
       method: ctx.method,
       path,
     });
   }
-  return data;
+  return data as T;
 }
 
 /** Shape checks for what the facade relies on; anything else is an API change, reported as such. */

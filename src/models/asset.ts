@@ -8,7 +8,8 @@ import { optionalDate, formatIsoSeconds, oneOf, positiveInteger, rejectUnknownOp
 import type { ClientContext } from './context';
 import { Data, type DataOptions } from '../data/data';
 import { resolveDataFilters, type DataFilters } from '../data/filters';
-import { reviveList } from './dates';
+import { reviveList, reviveSchema } from './dates';
+import { DataChange, dataRequestsForChanges, type DataChangeDataFilters } from './data-change';
 import { ASSET_ENDPOINTS, type AssetKind } from './endpoints';
 import type {
   AggregationsResponse,
@@ -22,6 +23,9 @@ import type {
   WireStage,
   WireStageAggregationDescription,
   WireStageWithAggregations,
+  DataChangeFields,
+  WireDataChange,
+  WireDataChangeLog,
 } from './types';
 
 export const STAGE_NAME_FILTERS: readonly StageNameFilter[] = ['frac', 'wl', 'standby'];
@@ -128,6 +132,25 @@ export abstract class Asset {
     const { signal, ...rest } = filters;
     const { query } = resolveDataFilters(this.kind, rest, []);
     return new Data(this.ctx, [{ kind: this.kind, id: this.id, query }], signal ? { signal } : {});
+  }
+
+  /**
+   * The data-change log (corrections to data already delivered) and, lazily, the data to re-pull: per
+   * site, the union of the changes' intervals merged into non-overlapping ranges, one request per range.
+   * `filters` shape that data (fields, resolution, units...); the ranges come from the changes.
+   */
+  async getDataChanges(filters: DataChangeDataFilters & DataOptions = {}): Promise<{ changes: DataChange[]; data: Data }> {
+    const { signal, ...rest } = filters;
+    const requestsFor = (changes: DataChange[]) => dataRequestsForChanges(changes, rest);
+    requestsFor([]); // validates the filters before any request
+    const template = this.endpoints.dataChanges;
+    const body = await unwrap(this.ctx.api.GET(template, { params: { path: { id: this.id } } }), this.callContext(template));
+    const log = expectObject<WireDataChangeLog>(body, { method: 'GET', path: this.path(template) }, 'change_log');
+    const parent = { kind: this.kind, id: this.id };
+    const changes = expectArray<WireDataChange>(log.change_log, { method: 'GET', path: this.path(template) }).map(
+      (wire) => new DataChange(this.ctx, parent, reviveSchema<DataChangeFields>('DataChange', wire)),
+    );
+    return { changes, data: new Data(this.ctx, requestsFor(changes), signal ? { signal } : {}) };
   }
 
   protected path(template: string): string {

@@ -15,6 +15,7 @@ export type WireState = WireSchemas['State'];
 export type WireStage = WireSchemas['Stage'];
 export type WireField = WireSchemas['Field'];
 export type WireDataChange = WireSchemas['DataChange'];
+export type WireDataChangeLog = WireSchemas['DataChangeLog'];
 export type WireStageAggregationDescription = WireSchemas['StageAggregationDescription'];
 
 export type PadFields = Schemas['Pad'];
