@@ -6,7 +6,6 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     mock: 'src/mock/index.ts',
-    cli: 'src/cli.ts',
     'mock-cli': 'src/mock/cli.ts',
   },
   format: ['esm', 'cjs'],

@@ -639,6 +639,23 @@ describe('parseJsonArrayStream', () => {
     expect(rows).toEqual(JSON.parse(text));
   });
 
+  it('feeds big chunks in pieces, so batches stay small', async () => {
+    const rows = Array.from({ length: 5000 }, (_, k) => ({ timestamp: 1757980800 + k, v: k / 7, s: 'é😀"}, {' }));
+    const text = JSON.stringify(rows, null, 1);
+    expect(text.length).toBeGreaterThan(300 * 1024);
+    for (const chunk of [Buffer.from(text), text]) {
+      const out: JsonRow[] = [];
+      let batches = 0;
+      for await (const b of parseJsonArrayStream([chunk], { keepRaw: true })) {
+        batches++;
+        expect(b.rows).toEqual(b.raw!.map((r) => JSON.parse(r) as unknown));
+        out.push(...b.rows);
+      }
+      expect(batches).toBeGreaterThanOrEqual(4);
+      expect(out).toEqual(rows);
+    }
+  });
+
   it('accepts a plain iterable too', async () => {
     const rows: JsonRow[] = [];
     for await (const b of parseJsonArrayStream(['[{"a":', '1}, {"b": 2}', ']'])) rows.push(...b.rows);
