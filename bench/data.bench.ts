@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cpus, totalmem } from 'node:os';
+import { Restream } from '../src';
 
 type Shape = 'full' | 'wide12';
 type Kind = 'iterate' | 'csv' | 'json' | 'ndjson' | 'jsonparse';
@@ -36,7 +37,6 @@ const START = Date.UTC(2025, 0, 1) / 1000;
 const PYTHON: Partial<Record<Kind, number>> = { iterate: 111_000, json: 60_000, csv: 29_000 };
 
 async function child(config: CaseConfig): Promise<CaseResult> {
-  const { Restream } = await import('../src');
   const rs = new Restream({ host: config.url, clientId: config.clientId, clientSecret: config.clientSecret, env: {} });
   const startDatetime = new Date(START * 1000);
   const endDatetime = new Date((START + config.rows - 1) * 1000);
