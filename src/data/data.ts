@@ -54,11 +54,11 @@ export class Data implements AsyncIterable<Row> {
    * Rows in batches, as parsed (one batch per received chunk). The fastest way to consume a download:
    * `for await (const { rows } of data.batches()) ...`.
    */
-  async *batches(options: { keepRaw?: boolean; signal?: AbortSignal; progress?: StreamProgress } = {}): AsyncGenerator<RowBatch, void, undefined> {
+  async *batches(options: { keepRaw?: boolean; keepText?: boolean; signal?: AbortSignal; progress?: StreamProgress } = {}): AsyncGenerator<RowBatch, void, undefined> {
     const signal = anySignal(this.#signal, options.signal);
     const progress = options.progress ?? { rows: 0, bytes: 0 };
     for (const request of this.#requests) {
-      yield* streamRowBatches(this.#ctx, request, { keepRaw: options.keepRaw ?? false, ...(signal ? { signal } : {}) }, progress);
+      yield* streamRowBatches(this.#ctx, request, { keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false, ...(signal ? { signal } : {}) }, progress);
     }
   }
 
@@ -78,13 +78,10 @@ export class Data implements AsyncIterable<Row> {
   /** A Node object-mode `Readable` of rows, with back-pressure. */
   toReadable(options: DataOptions = {}): Readable {
     rejectUnknownOptions(options, ['signal'], 'toReadable');
-    const self = this;
-    return Readable.from(
-      (async function* () {
-        for await (const batch of self.batches(options)) yield* batch.rows;
-      })(),
-      { objectMode: true, highWaterMark: 1024 },
-    );
+    const rows = async function* (data: Data) {
+      for await (const batch of data.batches(options)) yield* batch.rows;
+    };
+    return Readable.from(rows(this), { objectMode: true, highWaterMark: 1024 });
   }
 
   /**
@@ -103,7 +100,7 @@ export class Data implements AsyncIterable<Row> {
       const writer = createFormatWriter(format, sink, target);
       const progress: StreamProgress = { rows: 0, bytes: 0 };
       try {
-        for await (const batch of this.batches({ keepRaw: writer.needsRaw, progress, ...(options.signal ? { signal: options.signal } : {}) })) {
+        for await (const batch of this.batches({ ...writer.needs, progress, ...(options.signal ? { signal: options.signal } : {}) })) {
           await writer.write(batch);
           options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
         }

@@ -23,7 +23,8 @@ export function formatOf(file: string): SaveFormat {
 
 /** Writes batches in one format; `finish` completes the file, `discard` drops side files on failure. */
 export interface FormatWriter {
-  readonly needsRaw: boolean;
+  /** What the writer needs besides parsed rows: each row's source text, or the batch's. */
+  readonly needs: { keepRaw?: boolean; keepText?: boolean };
   write(batch: RowBatch): Promise<void>;
   finish(): Promise<void>;
   discard(): Promise<void>;
@@ -41,12 +42,12 @@ export function createFormatWriter(format: SaveFormat, sink: FileSink, target: s
 }
 
 class JsonArrayWriter implements FormatWriter {
-  readonly needsRaw = true;
+  readonly needs = { keepText: true };
   private first = true;
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {
-    const text = (batch.raw ?? batch.rows.map((r) => JSON.stringify(r))).join(', ');
+    const text = batch.text ?? (batch.raw ?? batch.rows.map((r) => JSON.stringify(r))).join(', ');
     await this.sink.write((this.first ? '[' : ', ') + text);
     this.first = false;
   }
@@ -59,7 +60,7 @@ class JsonArrayWriter implements FormatWriter {
 }
 
 class NdjsonWriter implements FormatWriter {
-  readonly needsRaw = true;
+  readonly needs = { keepRaw: true };
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {
@@ -78,7 +79,7 @@ class NdjsonWriter implements FormatWriter {
 }
 
 class CsvWriter implements FormatWriter {
-  readonly needsRaw = false;
+  readonly needs = {};
   private readonly spool: CsvSpoolWriter;
   constructor(
     private readonly sink: FileSink,

@@ -86,8 +86,9 @@ export class FileSink {
   /** Closes without caring for errors and deletes the file. */
   async discard(): Promise<void> {
     await new Promise<void>((resolve) => {
-      if (this.stream.closed) resolve();
-      else this.stream.destroy(), this.stream.once('close', () => resolve());
+      if (this.stream.closed) return resolve();
+      this.stream.once('close', () => resolve());
+      this.stream.destroy();
     });
     await rm(this.path, { force: true });
   }

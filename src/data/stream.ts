@@ -20,6 +20,8 @@ export type Row = { timestamp: number; site_id?: number } & Record<string, numbe
 export interface RowBatch {
   rows: Row[];
   raw?: string[];
+  /** The source text of all the batch's rows as JSON array content (rows and separators). */
+  text?: string;
 }
 
 /** One `/data/` request: which asset, which query. */
@@ -31,6 +33,7 @@ export interface DataRequest {
 
 export interface StreamOptions {
   keepRaw?: boolean;
+  keepText?: boolean;
   signal?: AbortSignal;
 }
 
@@ -63,7 +66,7 @@ export async function* streamRowBatches(
       query.start_datetime = formatDataTime(new Date(resume.timestamp * 1000));
       resume.skipped = 0; // each resumed stream repeats the rows at the resume point from the start
     }
-    const parser = new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false });
+    const parser = new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false });
     try {
       const body = await unwrap(
         ctx.api.GET(template, {
@@ -187,10 +190,11 @@ function takeFresh(batch: JsonArrayBatch<Row>, resume: ResumePoint | undefined):
   });
   if (keep.length === batch.rows.length) return batch;
   if (keep.length === 0) return undefined;
-  return {
-    rows: keep.map((i) => batch.rows[i]!),
-    ...(batch.raw ? { raw: keep.map((i) => batch.raw![i]!) } : {}),
-  };
+  const fresh: RowBatch = { rows: keep.map((i) => batch.rows[i]!) };
+  if (batch.raw) fresh.raw = keep.map((i) => batch.raw![i]!);
+  // Only the first batch after a resume is cut; re-serialising its kept rows parses back the same.
+  if (batch.text !== undefined) fresh.text = (fresh.raw ?? fresh.rows.map((r) => JSON.stringify(r))).join(', ');
+  return fresh;
 }
 
 /** A break worth resuming from: the body was cut, the socket reset, or the connection failed. */

@@ -337,7 +337,8 @@ describe('JsonArrayParser fuzz (seeded, deterministic)', () => {
           rep === 3 && docNo % 2 === 0
             ? randomStringChunks(doc.text, rnd)
             : randomChunks(buf, rnd).map((c, k) => (k % 2 === 0 ? c : new Uint8Array(c)));
-        const o = run(chunks, { strategy, keepRaw });
+        const keepText = rep % 2 === 1;
+        const o = run(chunks, { strategy, keepRaw, keepText });
         cases++;
         if (o.error !== undefined) throw new Error(`doc ${docNo} rep ${rep}: ${String(o.error)}\n${doc.text}`);
         sameJson(o.rows, expected);
@@ -348,6 +349,13 @@ describe('JsonArrayParser fuzz (seeded, deterministic)', () => {
         for (const b of o.batches) {
           expect(b.rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))).toBe(true);
           if (b.raw) expect(buf.subarray(b.startOffset, b.endOffset).toString('utf8').startsWith(b.raw[0]!)).toBe(true);
+          if (keepText) {
+            // The batch text is the source between its first and last row, separators included.
+            expect(b.text).toBe(buf.subarray(b.startOffset, b.endOffset).toString('utf8'));
+            sameJson(JSON.parse('[' + b.text + ']'), b.rows);
+          } else {
+            expect(b.text).toBeUndefined();
+          }
         }
         rowsSeen += expected.length;
       }
