@@ -12,78 +12,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { Restream } from '../src';
+import { buildSync } from 'esbuild';
+import type { CaseConfig, CaseResult } from './data-child';
 
 type Shape = 'full' | 'wide12';
-type Kind = 'iterate' | 'csv' | 'json' | 'ndjson' | 'jsonparse';
-interface CaseConfig {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  kind: Kind;
-  rows: number;
-  dir: string;
-}
-interface CaseResult {
-  rows: number;
-  bytes: number;
-  seconds: number;
-  maxRssMb: number;
-}
+type Kind = CaseConfig['kind'];
+let childScript = '';
 
 const ROOT = path.resolve(__dirname, '..');
-const START = Date.UTC(2025, 0, 1) / 1000;
 /** The Python SDK on this kind of machine, 1M rows of 12 keys (rows/s). */
 const PYTHON: Partial<Record<Kind, number>> = { iterate: 111_000, json: 60_000, csv: 29_000 };
 
-async function child(config: CaseConfig): Promise<CaseResult> {
-  const rs = new Restream({ host: config.url, clientId: config.clientId, clientSecret: config.clientSecret, env: {} });
-  const startDatetime = new Date(START * 1000);
-  const endDatetime = new Date((START + config.rows - 1) * 1000);
-  await rs.auth.getAccessToken();
-
-  if (config.kind === 'jsonparse') {
-    const token = await rs.auth.getAccessToken();
-    const url = new URL('/external/thirdparty/v1/sites/1112/data/', config.url);
-    url.searchParams.set('start_datetime', startDatetime.toISOString().slice(0, 19).replace('T', ' '));
-    url.searchParams.set('end_datetime', endDatetime.toISOString().slice(0, 19).replace('T', ' '));
-    const text = await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).text();
-    const began = process.hrtime.bigint();
-    const parsed = JSON.parse(text) as unknown[];
-    const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-    return { rows: parsed.length, bytes: Buffer.byteLength(text), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
-  }
-
-  const data = rs.site(1112).getData({ startDatetime, endDatetime });
-  const began = process.hrtime.bigint();
-  let rows = 0;
-  let bytes = 0;
-  if (config.kind === 'iterate') {
-    const progress = { rows: 0, bytes: 0 };
-    let check = 0;
-    for await (const batch of data.batches({ progress })) {
-      for (const row of batch.rows) check += row.timestamp > 0 ? 1 : 0;
-    }
-    rows = check;
-    bytes = progress.bytes;
-  } else {
-    const file = path.join(config.dir, `out.${config.kind}`);
-    const result = await data.save(file, {
-      onProgress: (p) => {
-        bytes = p.bytes;
-      },
-    });
-    rows = result.rows;
-    await rm(file, { force: true });
-  }
-  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  return { rows, bytes, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
-}
-
-/** Iteration through `for await (const row of data)` (one promise per row) vs batches: reported apart. */
+/** Runs one case in a fresh Node process (plain JS, no TypeScript loader in the measured process). */
 function runChild(config: CaseConfig): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', JSON.stringify(config)], {
+    const proc = spawn(process.execPath, [childScript, JSON.stringify(config)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -141,6 +84,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const dir = await mkdtemp(path.join(tmpdir(), 'restream-bench-'));
+  // The SDK as users run it: compiled JavaScript, bundled like dist/, in a plain `node` process.
+  childScript = path.join(dir, 'data-child.cjs');
+  buildSync({ entryPoints: [path.join(__dirname, 'data-child.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: childScript, logLevel: 'error' });
   const workloads: Array<{ shape: Shape; rows: number[] }> = quick
     ? [
         { shape: 'full', rows: [100_000] },
@@ -183,21 +129,7 @@ async function main(): Promise<void> {
   }
 }
 
-const childIndex = process.argv.indexOf('--child');
-if (childIndex >= 0) {
-  child(JSON.parse(process.argv[childIndex + 1]!) as CaseConfig).then(
-    (result) => {
-      process.stdout.write(JSON.stringify(result) + '\n');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -60,22 +60,38 @@ class JsonArrayWriter implements FormatWriter {
 }
 
 class NdjsonWriter implements FormatWriter {
-  readonly needs = { keepRaw: true };
+  readonly needs = { keepText: true };
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {
-    const raw = batch.raw;
-    let out = '';
-    for (let i = 0; i < batch.rows.length; i++) {
-      const text = raw?.[i];
-      // A row's source text may span lines if the server pretty-printed it; one line per row is the format.
-      out += (text !== undefined && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : JSON.stringify(batch.rows[i])) + '\n';
-    }
-    await this.sink.write(out);
+    await this.sink.write(ndjsonLines(batch));
   }
 
   async finish(): Promise<void> {}
   async discard(): Promise<void> {}
+}
+
+/**
+ * A batch as NDJSON. The API separates rows with `}, {` and never puts a raw newline inside a row, so
+ * swapping each separator for `}\n{` turns the batch's source text into lines in one native pass. That is
+ * only safe when every `},` in the text is such a separator: when the counts disagree (a `}, {` inside a
+ * string, nested objects, another spacing) the rows are serialised one by one instead.
+ */
+export function ndjsonLines(batch: RowBatch): string {
+  const { text, rows } = batch;
+  if (text !== undefined && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && countOf(text, '},') === rows.length - 1) {
+    const lines = text.split('}, {');
+    if (lines.length === rows.length) return lines.join('}\n{') + '\n';
+  }
+  let out = '';
+  for (const row of rows) out += JSON.stringify(row) + '\n';
+  return out;
+}
+
+function countOf(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
 }
 
 class CsvWriter implements FormatWriter {

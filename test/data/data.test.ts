@@ -337,3 +337,21 @@ function parseCsv(text: string): Promise<string[][]> {
       .on('end', () => resolve(rows));
   });
 }
+
+describe('ndjsonLines', () => {
+  // Imported here to test the text fast path and its fallbacks directly.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ndjsonLines } = require('../../src/data/formats') as typeof import('../../src/data/formats');
+  const rows = [{ timestamp: 1, a: 1 }, { timestamp: 2, s: '}, {' }, { timestamp: 3, n: { x: 1 } }];
+  it('turns batch text into lines, or falls back to serialising when separators are ambiguous', () => {
+    const plain = [{ timestamp: 1, a: 1.5 }, { timestamp: 2, a: 2 }];
+    expect(ndjsonLines({ rows: plain, text: '{"timestamp": 1, "a": 1.5}, {"timestamp": 2, "a": 2.0}' })).toBe(
+      '{"timestamp": 1, "a": 1.5}\n{"timestamp": 2, "a": 2.0}\n',
+    );
+    const tricky = '{"timestamp": 1, "a": 1}, {"timestamp": 2, "s": "}, {"}, {"timestamp": 3, "n": {"x": 1}}';
+    const lines = ndjsonLines({ rows: rows as never, text: tricky }).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(rows);
+    const spaced = ndjsonLines({ rows: plain, text: '{"timestamp": 1, "a": 1.5},{"timestamp": 2, "a": 2.0}' });
+    expect(spaced.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(plain);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * One case of the data benchmark, run by bench/data.bench.ts in a fresh process: it prints one JSON line,
+ * its result. Compiled to plain JavaScript before it runs, so no TypeScript loader is measured.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Restream } from '../src';
+
+export interface CaseConfig {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  kind: 'iterate' | 'csv' | 'json' | 'ndjson' | 'jsonparse';
+  rows: number;
+  dir: string;
+}
+
+export interface CaseResult {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+const START = Date.UTC(2025, 0, 1) / 1000;
+
+export async function runCase(config: CaseConfig): Promise<CaseResult> {
+  const rs = new Restream({ host: config.url, clientId: config.clientId, clientSecret: config.clientSecret, env: {} });
+  const startDatetime = new Date(START * 1000);
+  const endDatetime = new Date((START + config.rows - 1) * 1000);
+  await rs.auth.getAccessToken();
+
+  if (config.kind === 'jsonparse') {
+    const token = await rs.auth.getAccessToken();
+    const url = new URL('/external/thirdparty/v1/sites/1112/data/', config.url);
+    url.searchParams.set('start_datetime', startDatetime.toISOString().slice(0, 19).replace('T', ' '));
+    url.searchParams.set('end_datetime', endDatetime.toISOString().slice(0, 19).replace('T', ' '));
+    const text = await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).text();
+    const began = process.hrtime.bigint();
+    const parsed = JSON.parse(text) as unknown[];
+    const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+    return { rows: parsed.length, bytes: Buffer.byteLength(text), seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
+
+  const data = rs.site(1112).getData({ startDatetime, endDatetime });
+  const began = process.hrtime.bigint();
+  let rows = 0;
+  let bytes = 0;
+  if (config.kind === 'iterate') {
+    const progress = { rows: 0, bytes: 0 };
+    let check = 0;
+    for await (const batch of data.batches({ progress })) {
+      for (const row of batch.rows) check += row.timestamp > 0 ? 1 : 0;
+    }
+    rows = check;
+    bytes = progress.bytes;
+  } else {
+    const file = path.join(config.dir, `out.${config.kind}`);
+    const result = await data.save(file, {
+      onProgress: (p) => {
+        bytes = p.bytes;
+      },
+    });
+    rows = result.rows;
+    await rm(file, { force: true });
+  }
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  return { rows, bytes, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+
+if (require.main === module) {
+  runCase(JSON.parse(process.argv[2]!) as CaseConfig).then(
+    (result) => {
+      process.stdout.write(JSON.stringify(result) + '\n');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
