@@ -4,7 +4,7 @@
  * does not know is refused before any request.
  */
 import { queryParameters } from '../../generated/operations';
-import { expectArray, expectObject, unwrap } from '../http/call';
+import { concretePath, expectArray, expectObject, unwrap } from '../http/call';
 import { ValidationError } from '../http/errors';
 import { describe, rejectUnknownOptions, toId } from '../validate';
 import type { ClientContext } from './context';
@@ -38,93 +38,69 @@ function listQuery(operation: OperationId, filters: Record<string, unknown>): Re
   return query;
 }
 
-const ctxOf = (ctx: ClientContext, template: string, id?: number) => ({
-  method: 'GET',
-  template,
-  ...(id !== undefined ? { pathParams: { id } } : {}),
-  secrets: ctx.secrets(),
-});
+/** What distinguishes one collection from another: its operation, its path templates, its model. */
+interface CollectionSpec<M, W> {
+  operation: OperationId;
+  name: string;
+  listTemplate: (typeof LIST_ENDPOINTS)['pads' | 'sites' | 'states'];
+  oneTemplate: (typeof ASSET_ENDPOINTS)['site' | 'pad']['one'] | (typeof LIST_ENDPOINTS)['state'];
+  fromWire: (ctx: ClientContext, wire: W) => M;
+}
 
-/** `rs.sites` */
-export class SitesResource {
-  constructor(private readonly ctx: ClientContext) {}
+/** `list(filters)` and `get(id)` over one kind of record, models or wire objects (`asDict: true`). */
+abstract class Collection<M, W extends { id: number }, F extends object> {
+  protected constructor(
+    private readonly ctx: ClientContext,
+    private readonly spec: CollectionSpec<M, W>,
+  ) {}
 
-  /** Sites visible to the token, filtered by the API's query names (`pad__id`, `fleet_name`, ...). */
-  list(filters: SiteListFilters & { asDict: true }): Promise<WireSite[]>;
-  list(filters?: SiteListFilters & { asDict?: false }): Promise<Site[]>;
-  async list(filters: SiteListFilters & AsDict = {}): Promise<Site[] | WireSite[]> {
-    const query = listQuery('listSites', filters);
-    const template = LIST_ENDPOINTS.sites;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { query } }), ctxOf(this.ctx, template));
-    const wires = expectArray<WireSite>(data, { method: 'GET', path: template });
-    return filters.asDict ? wires : wires.map((w) => Site.fromWire(this.ctx, w));
+  /** Records visible to the token, filtered by the API's own query names. */
+  list(filters: F & { asDict: true }): Promise<W[]>;
+  list(filters?: F & { asDict?: false }): Promise<M[]>;
+  async list(filters: F & AsDict = {} as F & AsDict): Promise<M[] | W[]> {
+    const query = listQuery(this.spec.operation, filters as Record<string, unknown>);
+    const template = this.spec.listTemplate;
+    // The list templates take no path parameters; openapi-fetch types each literal apart.
+    const data = await unwrap(this.ctx.api.GET(template as typeof LIST_ENDPOINTS.sites, { params: { query } }), {
+      method: 'GET',
+      template,
+      secrets: this.ctx.secrets(),
+    });
+    const wires = expectArray<W>(data, { method: 'GET', path: template });
+    return filters.asDict ? wires : wires.map((w) => this.spec.fromWire(this.ctx, w));
   }
 
-  /** One site, loaded. */
-  get(id: number, options: { asDict: true }): Promise<WireSite>;
-  get(id: number, options?: { asDict?: false }): Promise<Site>;
-  async get(id: number, options: AsDict = {}): Promise<Site | WireSite> {
-    rejectUnknownOptions(options, ['asDict'], 'sites.get');
-    const siteId = toId(id);
-    const template = ASSET_ENDPOINTS.site.one;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: siteId } } }), ctxOf(this.ctx, template, siteId));
-    const wire = expectObject<WireSite>(data, { method: 'GET', path: template }, 'id');
-    return options.asDict ? wire : Site.fromWire(this.ctx, wire);
+  /** One record, loaded. */
+  get(id: number, options: { asDict: true }): Promise<W>;
+  get(id: number, options?: { asDict?: false }): Promise<M>;
+  async get(id: number, options: AsDict = {}): Promise<M | W> {
+    rejectUnknownOptions(options, ['asDict'], `${this.spec.name}.get`);
+    const recordId = toId(id);
+    const template = this.spec.oneTemplate;
+    const call = { method: 'GET', template, pathParams: { id: recordId }, secrets: this.ctx.secrets() };
+    const data = await unwrap(this.ctx.api.GET(template as typeof ASSET_ENDPOINTS.site.one, { params: { path: { id: recordId } } }), call);
+    const wire = expectObject<W>(data, { method: 'GET', path: concretePath(template, { id: recordId }) }, 'id');
+    return options.asDict ? wire : this.spec.fromWire(this.ctx, wire);
   }
 }
 
-/** `rs.pads` */
-export class PadsResource {
-  constructor(private readonly ctx: ClientContext) {}
-
-  /** Pads visible to the token, filtered by the API's query names (`fleet_name`, `site_pk`, ...). */
-  list(filters: PadListFilters & { asDict: true }): Promise<WirePad[]>;
-  list(filters?: PadListFilters & { asDict?: false }): Promise<Pad[]>;
-  async list(filters: PadListFilters & AsDict = {}): Promise<Pad[] | WirePad[]> {
-    const query = listQuery('listPads', filters);
-    const template = LIST_ENDPOINTS.pads;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { query } }), ctxOf(this.ctx, template));
-    const wires = expectArray<WirePad>(data, { method: 'GET', path: template });
-    return filters.asDict ? wires : wires.map((w) => Pad.fromWire(this.ctx, w));
-  }
-
-  /** One pad, loaded. */
-  get(id: number, options: { asDict: true }): Promise<WirePad>;
-  get(id: number, options?: { asDict?: false }): Promise<Pad>;
-  async get(id: number, options: AsDict = {}): Promise<Pad | WirePad> {
-    rejectUnknownOptions(options, ['asDict'], 'pads.get');
-    const padId = toId(id);
-    const template = ASSET_ENDPOINTS.pad.one;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: padId } } }), ctxOf(this.ctx, template, padId));
-    const wire = expectObject<WirePad>(data, { method: 'GET', path: template }, 'id');
-    return options.asDict ? wire : Pad.fromWire(this.ctx, wire);
+/** `rs.sites`: filters `pad__id`, `pad_pk`, `fleet_id`, `fleet_name`, `complete`. */
+export class SitesResource extends Collection<Site, WireSite, SiteListFilters> {
+  constructor(ctx: ClientContext) {
+    super(ctx, { operation: 'listSites', name: 'sites', listTemplate: LIST_ENDPOINTS.sites, oneTemplate: ASSET_ENDPOINTS.site.one, fromWire: Site.fromWire });
   }
 }
 
-/** `rs.states` */
-export class StatesResource {
-  constructor(private readonly ctx: ClientContext) {}
-
-  /** Site states, filtered by `pad__id`, `site__id` or `current_state_search` (a stage-name filter). */
-  list(filters: StateListFilters & { asDict: true }): Promise<WireState[]>;
-  list(filters?: StateListFilters & { asDict?: false }): Promise<State[]>;
-  async list(filters: StateListFilters & AsDict = {}): Promise<State[] | WireState[]> {
-    const query = listQuery('listStates', filters);
-    const template = LIST_ENDPOINTS.states;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { query } }), ctxOf(this.ctx, template));
-    const wires = expectArray<WireState>(data, { method: 'GET', path: template });
-    return filters.asDict ? wires : wires.map((w) => State.fromWire(this.ctx, w));
+/** `rs.pads`: filters `fleet_name`, `fleet_id`, `site_pk`, `well_api`, `complete`. */
+export class PadsResource extends Collection<Pad, WirePad, PadListFilters> {
+  constructor(ctx: ClientContext) {
+    super(ctx, { operation: 'listPads', name: 'pads', listTemplate: LIST_ENDPOINTS.pads, oneTemplate: ASSET_ENDPOINTS.pad.one, fromWire: Pad.fromWire });
   }
+}
 
-  /** One state. */
-  get(id: number, options: { asDict: true }): Promise<WireState>;
-  get(id: number, options?: { asDict?: false }): Promise<State>;
-  async get(id: number, options: AsDict = {}): Promise<State | WireState> {
-    rejectUnknownOptions(options, ['asDict'], 'states.get');
-    const stateId = toId(id);
-    const template = LIST_ENDPOINTS.state;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: stateId } } }), ctxOf(this.ctx, template, stateId));
-    const wire = expectObject<WireState>(data, { method: 'GET', path: template }, 'id');
-    return options.asDict ? wire : State.fromWire(this.ctx, wire);
+/** `rs.states`: filters `pad__id`, `site__id`, `current_state_search` (a stage-name filter). */
+export class StatesResource extends Collection<State, WireState, StateListFilters> {
+  constructor(ctx: ClientContext) {
+    super(ctx, { operation: 'listStates', name: 'states', listTemplate: LIST_ENDPOINTS.states, oneTemplate: LIST_ENDPOINTS.state, fromWire: State.fromWire });
   }
 }
