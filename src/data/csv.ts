@@ -81,7 +81,7 @@ export class CsvSpoolWriter {
         const stream = createReadStream(this.spool.path, {
           start: segment.start,
           ...(segment.end !== Infinity ? { end: segment.end - 1 } : {}),
-          highWaterMark: 1 << 20,
+          highWaterMark: 1 << 16,
         });
         const padding = ','.repeat(total - segment.columns);
         let inQuotes = false;

@@ -43,7 +43,7 @@ export class FileSink {
 
   constructor(file: string) {
     this.path = file;
-    this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: 1 << 20 });
+    this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: 1 << 18 });
     this.stream.on('error', (error) => {
       this.failure ??= error;
     });
