@@ -355,3 +355,30 @@ describe('ndjsonLines', () => {
     expect(spaced.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(plain);
   });
 });
+
+describe('CsvSpoolWriter', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CsvSpoolWriter } = require('../../src/data/csv') as typeof import('../../src/data/csv');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FileSink } = require('../../src/data/sink') as typeof import('../../src/data/sink');
+
+  it('pads rows of earlier batches when columns appear in later ones, respecting quoted newlines', async () => {
+    const target = path.join(dir, 'multi.csv');
+    const writer = new CsvSpoolWriter(target);
+    await writer.write({ rows: [{ timestamp: 1, a: 'line\none' }, { timestamp: 2, a: 2 }] as never });
+    await writer.write({ rows: [{ timestamp: 3, a: 3, b: 'x' }] as never });
+    await writer.write({ rows: [{ timestamp: 4, c: '"q"' }, { timestamp: 5, a: 5, b: 'y', c: 'z' }] as never });
+    const sink = new FileSink(target);
+    await writer.finish(sink);
+    await sink.close();
+    expect(await parseCsv(await readFile(target, 'utf8'))).toEqual([
+      ['timestamp', 'a', 'b', 'c'],
+      ['1', 'line\none', '', ''],
+      ['2', '2', '', ''],
+      ['3', '3', 'x', ''],
+      ['4', '', '', '"q"'],
+      ['5', '5', 'y', 'z'],
+    ]);
+    expect(await readdir(dir)).toEqual(['multi.csv']); // the spool is gone
+  });
+});
