@@ -1,0 +1,66 @@
+/**
+ * The README's examples are the files in examples/ (the README shows them verbatim; a test below keeps
+ * the two in step). Each runs here as a user would run it, against the embedded mock server.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startMockServer, type MockServer } from '../src/mock';
+
+const root = path.resolve(__dirname, '..');
+let mock: MockServer;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startMockServer({ seed: 3 });
+  dir = await mkdtemp(path.join(tmpdir(), 'restream-examples-'));
+});
+afterAll(async () => {
+  await mock.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(file: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, RESTREAM_HOST: mock.url, RESTREAM_CLIENT_ID: mock.clientId, RESTREAM_CLIENT_SECRET: mock.clientSecret };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'examples', file), ...args], { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const expectations: Record<string, RegExp> = {
+  'quickstart.ts': /pad 697:[\s\S]*state:/,
+  'download.ts': /3600 rows[\s\S]*3600 rows, \d+ bytes/,
+  'data-changes.ts': /\d+ changes, \d+ merged ranges[\s\S]*changed rows saved/,
+  'errors.ts': /bad startDatetime:[\s\S]*404 GET \/external\/thirdparty\/v1\/sites\/999999\//,
+  'mock-in-tests.ts': /3 pads after 2 injected 503s/,
+};
+
+describe('examples', () => {
+  it('has an expectation for every example file', async () => {
+    const files = (await readdir(path.join(root, 'examples'))).filter((f) => f.endsWith('.ts')).sort();
+    expect(files).toEqual(Object.keys(expectations).sort());
+  });
+
+  it.each(Object.keys(expectations))('%s runs against the mock server', async (file) => {
+    const result = await run(file, [path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`)]);
+    expect(result.stderr.replace(/^retry .*\n/gm, '')).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(expectations[file]!);
+  });
+
+  it('the README shows each example verbatim', async () => {
+    const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+    for (const file of Object.keys(expectations)) {
+      const source = (await readFile(path.join(root, 'examples', file), 'utf8')).trimEnd();
+      const body = source.slice(source.indexOf('\n') + 1); // the first line is the file's own comment
+      expect(readme).toContain(`<!-- examples/${file} -->\n\`\`\`ts\n${body}\n\`\`\``);
+    }
+  });
+});
