@@ -58,6 +58,35 @@ export interface MalformNextOptions {
   contentType?: string;
 }
 
+/** Statuses `refuseUpgrades` can answer a WebSocket handshake with. */
+export type UpgradeRefusalStatus = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503;
+
+export interface RefuseUpgradesOptions {
+  /** Which WebSocket paths (any when absent). */
+  path?: PathMatcher;
+  /** How many handshakes are refused (default 1). */
+  times?: number;
+  status: UpgradeRefusalStatus;
+  /** Adds `Retry-After: <seconds>`. */
+  retryAfter?: number;
+}
+
+export interface DropLinkOptions {
+  /** Which WebSocket paths (any when absent). */
+  path?: PathMatcher;
+  /** Frames the connection sends before the drop (they are flushed to the socket first). */
+  messages: number;
+  /** How many connections are dropped, each after `messages` frames (default 1). */
+  times?: number;
+  /**
+   * `destroy` (default): the TCP connection is cut without a close frame (the client sees 1006).
+   * `close`: a close frame 1011 ends the connection cleanly.
+   * `silent`: the server stops sending and stops reading (no pong either) but leaves the socket open, and
+   * forgets the connection as a server whose keepalive reaped it would: only a client heartbeat notices.
+   */
+  mode?: 'destroy' | 'close' | 'silent';
+}
+
 /** Control over requests held by a `delay` rule. */
 export interface DelayHandle {
   /** Lets every request held by this rule go on now, and ends the rule. */
@@ -78,6 +107,10 @@ export interface MockFaults {
   delay(options: DelayOptions): DelayHandle;
   /** The next matching request(s) answer 200 with `body`: an unexpected body for API-compatibility errors. */
   malformNext(options: MalformNextOptions): void;
+  /** WebSockets: the next `times` matching handshakes are answered with `status` instead of 101. */
+  refuseUpgrades(options: RefuseUpgradesOptions): void;
+  /** WebSockets: the next matching connection(s) are dropped after sending `messages` frames. */
+  dropLinkAfter(options: DropLinkOptions): void;
   /** Removes every rule and lets held requests go on. */
   reset(): void;
 }
@@ -114,6 +147,8 @@ function take<R extends Rule>(rules: R[], method: string, path: string): R | und
 type FailRule = Rule & Omit<FailNextOptions, 'path' | 'method' | 'times'>;
 type CutRule = Rule & { afterBytes: number; mode: 'destroy' | 'end' };
 type MalformRule = Rule & { body: string; contentType: string };
+export type RefusalRule = Rule & { status: UpgradeRefusalStatus; retryAfter?: number };
+export type DropRule = Rule & { messages: number; mode: 'destroy' | 'close' | 'silent' };
 
 class DelayRule implements Rule, DelayHandle {
   remaining: number;
@@ -173,6 +208,8 @@ export class Faults implements MockFaults {
   /** Delay rules still holding requests after their count ran out (reset must release them too). */
   private readonly holding = new Set<DelayRule>();
   private malforms: MalformRule[] = [];
+  private refusals: RefusalRule[] = [];
+  private drops: DropRule[] = [];
 
   constructor(private readonly onExpireTokens: () => void) {}
 
@@ -211,7 +248,28 @@ export class Faults implements MockFaults {
     this.malforms.push(rule);
   }
 
+  refuseUpgrades(o: RefuseUpgradesOptions): void {
+    if (o === null || typeof o !== 'object') throw new TypeError('refuseUpgrades: options object required');
+    if (!Number.isInteger(o.status) || o.status < 400 || o.status > 599) throw new RangeError('refuseUpgrades: status must be an HTTP error status');
+    const rule: RefusalRule = { remaining: checkTimes('refuseUpgrades', o.times), status: o.status };
+    if (o.path !== undefined) rule.path = o.path;
+    if (o.retryAfter !== undefined) rule.retryAfter = o.retryAfter;
+    this.refusals.push(rule);
+  }
+
+  dropLinkAfter(o: DropLinkOptions): void {
+    if (o === null || typeof o !== 'object') throw new TypeError('dropLinkAfter: options object required');
+    if (!(Number.isInteger(o.messages) && o.messages >= 0)) throw new RangeError('dropLinkAfter: messages must be an integer >= 0');
+    const mode = o.mode ?? 'destroy';
+    if (!['destroy', 'close', 'silent'].includes(mode)) throw new RangeError('dropLinkAfter: mode must be destroy, close or silent');
+    const rule: DropRule = { remaining: checkTimes('dropLinkAfter', o.times), messages: o.messages, mode };
+    if (o.path !== undefined) rule.path = o.path;
+    this.drops.push(rule);
+  }
+
   reset(): void {
+    this.refusals = [];
+    this.drops = [];
     this.fails = [];
     this.cuts = [];
     this.malforms = [];
@@ -238,6 +296,14 @@ export class Faults implements MockFaults {
 
   takeCut(method: string, path: string): CutRule | undefined {
     return take(this.cuts, method, path);
+  }
+
+  takeRefusal(path: string): RefusalRule | undefined {
+    return take(this.refusals, 'GET', path);
+  }
+
+  takeDrop(path: string): DropRule | undefined {
+    return take(this.drops, 'GET', path);
   }
 }
 

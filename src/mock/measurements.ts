@@ -290,8 +290,16 @@ function nextTimestamp(sites: readonly SiteRows[], t: number): number {
   return best;
 }
 
+/** Where the generators put row texts: the HTTP body's chunker, or one row at a time for the WebSocket feed. */
+interface RowCollector {
+  /** Takes a row; returns text to hand out now, if any. */
+  add(row: string): string | undefined;
+  /** Text still held at the end, if any. */
+  end(): string | undefined;
+}
+
 /** Joins row texts into the JSON array text and hands it out in pieces of about 64 KiB. */
-class Chunker {
+class Chunker implements RowCollector {
   private out = '[';
   private first = true;
 
@@ -319,14 +327,36 @@ class Chunker {
  * the pace (back-pressure) and can simply stop pulling when the client goes away.
  */
 export function dataChunks(model: MeasurementModel, plan: DataPlan): Generator<string, void, undefined> {
+  return generate(model, plan, new Chunker());
+}
+
+/** Hands out each row text as it is made (the WebSocket feed sends rows one by one or in small groups). */
+class RowByRow implements RowCollector {
+  add(row: string): string {
+    return row;
+  }
+
+  end(): undefined {
+    return undefined;
+  }
+}
+
+/**
+ * The rows of a plan one by one, as texts spelled exactly as in a /data/ body: the WebSocket measurement
+ * feed replays history and sends live rows through this, so both protocols carry the same values.
+ */
+export function rowTexts(model: MeasurementModel, plan: DataPlan): Generator<string, void, undefined> {
+  return generate(model, plan, new RowByRow());
+}
+
+function generate(model: MeasurementModel, plan: DataPlan, out: RowCollector): Generator<string, void, undefined> {
   const tables = model.tablesFor(plan.siUnits);
   const choice = chooseColumns(model.shape, plan);
   const sites = plan.sites.map((s) => new SiteRows(model, tables, choice, s.siteId, s.ranges));
-  return plan.bucket <= 1 ? rawRows(sites) : bucketRows(sites, plan.bucket, plan.agg);
+  return plan.bucket <= 1 ? rawRows(sites, out) : bucketRows(sites, plan.bucket, plan.agg, out);
 }
 
-function* rawRows(sites: readonly SiteRows[]): Generator<string, void, undefined> {
-  const chunker = new Chunker();
+function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<string, void, undefined> {
   for (let t = nextTimestamp(sites, -Infinity); t !== Infinity; t = nextTimestamp(sites, t + 1)) {
     for (const site of sites) {
       if (site.nextFrom(t) !== t) continue;
@@ -352,7 +382,8 @@ function* rawRows(sites: readonly SiteRows[]): Generator<string, void, undefined
       if (chunk !== undefined) yield chunk;
     }
   }
-  yield chunker.end();
+  const last = chunker.end();
+  if (last !== undefined) yield last;
 }
 
 /** Running min/max/sum of one column over one bucket. */
@@ -370,8 +401,7 @@ interface Acc {
  * aggregating the raw values inside both the bucket and the requested window. Only numbers are
  * aggregated; the valve strings are left out, as a numeric aggregation cannot carry them.
  */
-function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregation): Generator<string, void, undefined> {
-  const chunker = new Chunker();
+function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregation, chunker: RowCollector): Generator<string, void, undefined> {
   const accs = sites.map((site) => {
     const cols = [...site.main, ...(site.extra ? [site.extra] : [])].filter((c) => c.kind !== KIND_VALVE);
     return cols.map((col): Acc => ({ col, seen: false, count: 0, sum: 0, min: Infinity, max: -Infinity }));
@@ -433,5 +463,6 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
     }
     t = nextTimestamp(sites, b1 + 1);
   }
-  yield chunker.end();
+  const last = chunker.end();
+  if (last !== undefined) yield last;
 }

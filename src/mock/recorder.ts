@@ -28,7 +28,7 @@ export interface RecordedRequest {
 
 const REDACTED = '[REDACTED]';
 
-function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+export function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

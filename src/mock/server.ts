@@ -1,7 +1,7 @@
 /**
  * The embedded ReStream server: a real node:http server on the loopback interface that answers like the
  * API (auth, 429 concurrency limit, every REST endpoint, streamed measurement data) and can be scripted
- * to fail. WebSockets will share the port through the `upgrade` hook.
+ * to fail. The WebSocket streams (src/mock/ws/) share the port through the `upgrade` event.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,6 +13,8 @@ import { MeasurementModel, type RowShape } from './measurements';
 import { RequestLog, redactBody, type RecordedRequest } from './recorder';
 import { findRoute } from './routes';
 import { MockWorld } from './world';
+import { RealtimeServer, type MockRealtime, type MockRealtimeOptions } from './ws/realtime';
+import type { MockSessionInfo } from './ws/session';
 
 export interface MockServerOptions {
   /** TCP port; 0 (the default) lets the OS pick a free one. */
@@ -33,6 +35,8 @@ export interface MockServerOptions {
   concurrencyLimit?: number;
   /** The mock's clock: "now" for stage progress, default data windows and token expiry. Default: the system clock. */
   now?: () => Date;
+  /** The WebSocket side: rows per message, empty frames, live rows on a timer, concurrent-key policy. */
+  realtime?: MockRealtimeOptions;
 }
 
 /** Ids of the demo data. */
@@ -71,8 +75,22 @@ export interface MockServer {
   issueToken(): string;
   /** The underlying server, for attaching more protocols. */
   readonly httpServer: Server;
-  /** Replaces the handler of HTTP upgrades (WebSockets); without one, upgrades are refused with 404. */
+  /**
+   * Replaces the handler of HTTP upgrades. The default serves the API's WebSocket streams (`realtime`);
+   * `undefined` refuses every upgrade with 404.
+   */
   onUpgrade(handler: UpgradeHandler | undefined): void;
+  /** The WebSocket streams: push rows, updates and data changes; inspect sessions and handshakes. */
+  readonly realtime: MockRealtime;
+  /** The measurement sessions by key (a snapshot; same as `realtime.sessions`). */
+  readonly sessions: ReadonlyMap<string, MockSessionInfo>;
+  /**
+   * Restarts the server in place: every connection (HTTP and WebSocket) is cut without a close frame,
+   * the port stops listening for `downMs` (default 0; clients meanwhile get "connection refused"), then
+   * listens again on the same port. Data, tokens, fault rules and the WebSocket session queues are kept,
+   * as a real server restart keeps what it stores.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -125,31 +143,38 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     log: new RequestLog(),
   };
 
+  const realtime = new RealtimeServer(ctx, options.realtime);
+
   const server = createServer({ keepAlive: true }, (req, res) => {
     handle(ctx, req, res).catch((err: unknown) => internalError(res, err));
   });
-  let upgrade: UpgradeHandler | undefined;
+  let upgrade: UpgradeHandler | undefined = (req, socket, head) => realtime.handleUpgrade(req, socket, head);
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Upgraded sockets leave the server's connection tracking; keep them so close() can end them.
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
+    // A client that resets mid-handshake must not crash the server.
+    socket.on('error', () => undefined);
     if (upgrade) upgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n{"detail":"Not found."}');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  await listen(options.port ?? 0);
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('mock server: no TCP address');
   const port = address.port;
 
   let closing: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
@@ -172,9 +197,32 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     onUpgrade(handler) {
       upgrade = handler;
     },
+    realtime,
+    get sessions() {
+      return realtime.sessions;
+    },
+    restart(restartOptions = {}) {
+      const downMs = restartOptions.downMs ?? 0;
+      if (!(downMs >= 0)) return Promise.reject(new RangeError('restart: downMs must be >= 0'));
+      if (closing) return Promise.reject(new Error('restart: the mock server is closed'));
+      restarting ??= (async () => {
+        realtime.disconnectAll('restart');
+        for (const s of upgraded) s.destroy();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+        await listen(port);
+      })().finally(() => {
+        restarting = undefined;
+      });
+      return restarting;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         ctx.faults.reset();
+        realtime.shutdown();
         for (const s of upgraded) s.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -556,6 +556,28 @@ export class MockWorld {
     return this.changes.filter((c) => ids.has(c.site) && !this.confirmed.has(c.id)).map((c) => ({ ...c }));
   }
 
+  /**
+   * Records a new change of a site's data (what the realtime data-change feed announces). It is listed by
+   * /data_changes/ and confirmable like the generated ones. Defaults: an `add` over the hour before the
+   * half hour before now.
+   */
+  addDataChange(siteId: number, fields: Partial<Omit<DataChange, 'id' | 'site'>> = {}): DataChange {
+    const site = this.siteDef(siteId);
+    const now = this.now();
+    const change: DataChange = {
+      id: Math.max(0, ...this.changes.map((c) => c.id)) + 1,
+      created_at: isoMicros(now, (now * 7919) % 1_000_000),
+      modification_type: 'translation_layer',
+      modification_subtype: 'add',
+      start_date: isoZ(now - 5400),
+      end_date: isoZ(now - 1800),
+      ...fields,
+      site: site.id,
+    };
+    this.changes.push(change);
+    return { ...change };
+  }
+
   /** Applies receipts (`update_received: true` confirms, false un-confirms) for changes of the given sites. */
   confirmDataChanges(sites: readonly SiteDef[], body: unknown): Array<{ id: number; update_received: boolean }> {
     const log = typeof body === 'object' && body !== null ? (body as { change_log?: unknown }).change_log : undefined;

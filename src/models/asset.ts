@@ -11,6 +11,11 @@ import { resolveDataFilters, type DataFilters } from '../data/filters';
 import { reviveList, reviveSchema } from './dates';
 import { DataChange, dataRequestsForChanges, type DataChangeDataFilters } from './data-change';
 import { ASSET_ENDPOINTS, type AssetKind } from './endpoints';
+import { getRealtimeDataChangesUpdates, getRealtimeInstanceUpdates, getRealtimeMeasurementsData } from '../realtime/attach';
+import type { RealtimeMeasurements, RealtimeMeasurementsOptions } from '../realtime/measurements';
+import type { RealtimeStream } from '../realtime/stream';
+import type { RealtimeUpdatesOptions, WireDataChangeEvent } from '../realtime/updates';
+import type { WirePad, WireSite } from './types';
 import type {
   AggregationsResponse,
   Field,
@@ -194,6 +199,30 @@ export abstract class Asset {
       }
       if (error !== undefined) stage.aggregationsError = error;
     }
+  }
+
+  /**
+   * Live measurement rows over a WebSocket, resumable through a session key (see src/realtime). Resolves
+   * with `{ stream, sessionKey }` once the key is known and claimed; the stream connects on its first read.
+   */
+  getRealtimeMeasurementsData(options: RealtimeMeasurementsOptions = {}): Promise<RealtimeMeasurements> {
+    return getRealtimeMeasurementsData(this.ctx, this.kind, this.id, options);
+  }
+
+  /** This asset's object over a WebSocket: on connect, then whenever it changes (models; wire objects with `asDict`). */
+  getRealtimeInstanceUpdates(options: RealtimeUpdatesOptions & { asDict: true }): RealtimeStream<this extends { kind: 'site' } ? WireSite : WirePad>;
+  getRealtimeInstanceUpdates(options?: RealtimeUpdatesOptions): RealtimeStream<this>;
+  getRealtimeInstanceUpdates(options: RealtimeUpdatesOptions = {}): RealtimeStream<this> | RealtimeStream<WireSite | WirePad> {
+    // Site.fromWire or Pad.fromWire: the model of this asset's own class, without importing the subclasses here.
+    const model = this.constructor as unknown as { fromWire(ctx: ClientContext, wire: WireSite | WirePad): Asset };
+    return getRealtimeInstanceUpdates(this.ctx, this.kind, this.id, options, (wire) => model.fromWire(this.ctx, wire) as this) as RealtimeStream<this>;
+  }
+
+  /** Data-change events over a WebSocket: `DataChange` models (wire objects with `asDict`), each with `confirmDataReceived()`. */
+  getRealtimeDataChangesUpdates(options: RealtimeUpdatesOptions & { asDict: true }): RealtimeStream<WireDataChangeEvent>;
+  getRealtimeDataChangesUpdates(options?: RealtimeUpdatesOptions): RealtimeStream<DataChange>;
+  getRealtimeDataChangesUpdates(options: RealtimeUpdatesOptions = {}): RealtimeStream<DataChange | WireDataChangeEvent> {
+    return getRealtimeDataChangesUpdates(this.ctx, this.kind, this.id, options);
   }
 }
 
