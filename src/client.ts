@@ -10,6 +10,7 @@ import type { FetchLike } from './http/transport';
 import type { ClientContext } from './models/context';
 import { Pad } from './models/pad';
 import { DataChange, confirmChanges, type ChangeParent } from './models/data-change';
+import { exportData, type ExportOptions, type ExportSummary } from './data/export';
 import { Site } from './models/site';
 import { PadsResource, SitesResource, StatesResource } from './models/resources';
 import { rejectUnknownOptions } from './validate';
@@ -125,6 +126,23 @@ export class Restream {
       groups.set(key, group);
     });
     await Promise.all([...groups.values()].map((g) => confirmChanges(this.#ctx, g.parent, g.ids)));
+  }
+
+  /**
+   * Exports many sites' (or pads' sites') measurement data over a long range: the range is split into chunks
+   * (`chunk`, default one day), chunks download in parallel (`concurrency`, default 6; at most 3 per site)
+   * into one file per site per chunk under `dir` (`site-<id>/<chunk start>Z.<ext>`, format `parquet` by
+   * default), and a manifest records every completed chunk with its row count and SHA-256. Run it again with
+   * the same options and only what is missing, damaged or failed is downloaded. Rejects with `ExportError`
+   * (listing the failed chunks) when some chunks failed; the others stay complete.
+   *
+   * ```ts
+   * await rs.export({ pads: [697], startDatetime: '2025-01-01T00:00:00Z', endDatetime: '2025-01-31T23:59:59Z',
+   *                   dir: 'out/', format: 'parquet', chunk: '1d', onProgress: (p) => console.log(p.rowsDone) });
+   * ```
+   */
+  export(options: ExportOptions): Promise<ExportSummary> {
+    return exportData(this.#ctx, options);
   }
 
   /** The typed openapi-fetch client underneath, for endpoints the facade does not cover. */

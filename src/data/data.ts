@@ -86,8 +86,8 @@ export class Data implements AsyncIterable<Row> {
 
   /**
    * Saves the rows to `path`, in the format its extension names: `.json` (a JSON array, the API's own
-   * bytes), `.ndjson`/`.jsonl` (a row per line) or `.csv` (columns: the union of all rows' keys,
-   * `timestamp` first). Written to a temp file and renamed on success: on failure no file, or the old one,
+   * bytes), `.ndjson`/`.jsonl` (a row per line), `.csv` (columns: the union of all rows' keys,
+   * `timestamp` first) or `.parquet` (typed columns, row groups written as they fill). Written to a temp file and renamed on success: on failure no file, or the old one,
    * is left under `path`.
    */
   async save(path: string, options: SaveOptions = {}): Promise<SaveResult> {

@@ -5,12 +5,16 @@
 import path from 'node:path';
 import { ValidationError } from '../http/errors';
 import { CsvSpoolWriter } from './csv';
+import { ParquetFormatWriter } from './parquet';
 import type { FileSink } from './sink';
 import type { RowBatch } from './stream';
 
-export type SaveFormat = 'json' | 'ndjson' | 'csv';
+export type SaveFormat = 'json' | 'ndjson' | 'csv' | 'parquet';
 
-const EXTENSIONS: Record<string, SaveFormat> = { '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.csv': 'csv' };
+const EXTENSIONS: Record<string, SaveFormat> = { '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.csv': 'csv', '.parquet': 'parquet' };
+
+/** The file extension each format is saved with. */
+export const FORMAT_EXTENSIONS: Record<SaveFormat, string> = { json: '.json', ndjson: '.ndjson', csv: '.csv', parquet: '.parquet' };
 
 export function formatOf(file: string): SaveFormat {
   const ext = path.extname(file).toLowerCase();
@@ -38,6 +42,8 @@ export function createFormatWriter(format: SaveFormat, sink: FileSink, target: s
       return new NdjsonWriter(sink);
     case 'csv':
       return new CsvWriter(sink, target);
+    case 'parquet':
+      return new ParquetFormatWriter(sink, target);
   }
 }
 

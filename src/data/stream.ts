@@ -79,6 +79,8 @@ export async function* streamRowBatches(
       );
       if (!body) throw new APICompatibilityError(`GET ${pathOf(template, request.id)} answered without a body`, { status: 200 });
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        // A body already buffered keeps flowing after an abort; stop at the next chunk.
+        signal?.throwIfAborted();
         progress.bytes += chunk.byteLength;
         const batch = parser.push(chunk);
         if (batch) {
