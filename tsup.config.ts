@@ -1,12 +1,14 @@
 import { defineConfig } from 'tsup';
 
-// One build, two module formats: `import` gets dist/*.js (ESM), `require` gets dist/*.cjs,
-// each with its own declaration file so TypeScript resolves the right one under either mode.
+// One build, two module formats: `import` gets dist/*.mjs (ESM), `require` gets dist/*.js (CJS, the
+// package is "type": "commonjs"), each with its own declaration file so TypeScript resolves the right one
+// under either mode. The bins (`restream`, `restream-mock`) are the CJS builds.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
     mock: 'src/mock/index.ts',
     'mock-cli': 'src/mock/cli.ts',
+    cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', mock: 'src/mock/index.ts' } },
@@ -16,4 +18,6 @@ export default defineConfig({
   clean: true,
   splitting: false,
   shims: true,
+  // Self-referencing classes (Site, Pad) would otherwise be named `_Site`, `_Pad` in the bundle.
+  keepNames: true,
 });
