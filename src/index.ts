@@ -14,6 +14,30 @@ export { ExportError, type ExportOptions, type ExportProgress, type ExportSummar
 export type { Manifest, ManifestChunk, ExportParameters } from './data/manifest';
 export type { Row, RowBatch, DataRequest } from './data/stream';
 export type { StagesMetadataOptions } from './models/asset';
+export { RealtimeStream, FileSessionStore, MemorySessionStore, newSessionKey } from './realtime';
+export type {
+  BackpressureEvent,
+  DisconnectEvent,
+  EndEvent,
+  OpenEvent,
+  RealtimeEvents,
+  RealtimeListeners,
+  RealtimeSaveOptions,
+  RealtimeSaveResult,
+  RealtimeStats,
+  RealtimeStreamOptions,
+  ReconnectEvent,
+  StreamErrorEvent,
+  ReconnectOptions,
+  SessionLock,
+  SessionRecord,
+  SessionStore,
+  StreamPosition,
+  RealtimeMeasurements,
+  RealtimeMeasurementsOptions,
+  RealtimeUpdatesOptions,
+  WireDataChangeEvent,
+} from './realtime';
 export type * from './models/types';
 export {
   RestreamError,

@@ -21,9 +21,33 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(file: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Server {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Live rows come from a mock in its own process (`restream mock --live`), as a user would run it: the live
+ * timer then never competes with this test process's own work.
+ */
+function startLiveMock(): Promise<Server & { stop(): void }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, RESTREAM_HOST: mock.url, RESTREAM_CLIENT_ID: mock.clientId, RESTREAM_CLIENT_SECRET: mock.clientSecret };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), 'mock', '--port', '0', '--live', '20', '--json'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ ...(JSON.parse(line) as Server), stop: () => child.kill('SIGTERM') });
+    });
+    child.on('error', reject);
+    child.on('close', (code) => reject(new Error(`mock exited ${code}: ${out}`)));
+  });
+}
+
+function run(file: string, args: string[] = [], server: Server = mock): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, RESTREAM_HOST: server.url, RESTREAM_CLIENT_ID: server.clientId, RESTREAM_CLIENT_SECRET: server.clientSecret };
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'examples', file), ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
@@ -40,6 +64,7 @@ const expectations: Record<string, RegExp> = {
   'data-changes.ts': /\d+ changes, \d+ merged ranges[\s\S]*changed rows saved/,
   'errors.ts': /bad startDatetime:[\s\S]*404 GET \/external\/thirdparty\/v1\/sites\/999999\//,
   'mock-in-tests.ts': /3 pads after 2 injected 503s/,
+  'live.ts': /20 live rows on session [0-9a-f]{32}/,
 };
 
 describe('examples', () => {
@@ -49,7 +74,9 @@ describe('examples', () => {
   });
 
   it.each(Object.keys(expectations))('%s runs against the mock server', async (file) => {
-    const result = await run(file, [path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`)]);
+    const out = file === 'live.ts' ? path.join(dir, 'sessions') : path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`);
+    const live = file === 'live.ts' ? await startLiveMock() : undefined;
+    const result = await run(file, [out], live ?? mock).finally(() => live?.stop());
     expect(result.stderr.replace(/^retry .*\n/gm, '')).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(expectations[file]!);
