@@ -49,21 +49,7 @@ async function main(): Promise<void> {
   if (values['row-shape'] !== undefined) options.rowShape = values['row-shape'] as RowShape;
 
   const mock = await startMockServer(options);
-  process.stdout.write(
-    [
-      `ReStream mock server listening on ${mock.url}`,
-      `client id:     ${mock.clientId}`,
-      `client secret: ${mock.clientSecret}`,
-      `demo pad ${mock.ids.demoPad}, sites ${mock.ids.demoSites.join(', ')}`,
-      '',
-      'Point a client at it with:',
-      `RESTREAM_HOST=${mock.url} RESTREAM_CLIENT_ID=${mock.clientId} RESTREAM_CLIENT_SECRET=${mock.clientSecret}`,
-      '',
-      'Ctrl+C stops it.',
-      '',
-    ].join('\n'),
-  );
-
+  // Listen for signals before printing the URL: a script that reads it may stop the server at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -79,6 +65,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  process.stdout.write(
+    [
+      `ReStream mock server listening on ${mock.url}`,
+      `client id:     ${mock.clientId}`,
+      `client secret: ${mock.clientSecret}`,
+      `demo pad ${mock.ids.demoPad}, sites ${mock.ids.demoSites.join(', ')}`,
+      '',
+      'Point a client at it with:',
+      `RESTREAM_HOST=${mock.url} RESTREAM_CLIENT_ID=${mock.clientId} RESTREAM_CLIENT_SECRET=${mock.clientSecret}`,
+      '',
+      'Ctrl+C stops it.',
+      '',
+    ].join('\n'),
+  );
+
 }
 
 main().catch((err: unknown) => {

@@ -33,6 +33,13 @@ export function registerMock(program: Command): void {
       if (opts.rowShape !== undefined) options.rowShape = opts.rowShape;
       if (opts.live !== undefined) options.realtime = { live: { intervalMs: opts.live } };
       const mock = await startMockServer(options);
+      // Listen for Ctrl+C before printing: a script that reads the URL may signal at once.
+      const stopped = new Promise<void>((resolve) => {
+        const remove = onStopSignal(() => {
+          remove();
+          resolve();
+        });
+      });
       const { stdout, stderr } = cliIo();
       if (globalsOf(command).json) {
         const info = { url: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, demoPad: mock.ids.demoPad, demoSites: mock.ids.demoSites };
@@ -55,12 +62,7 @@ export function registerMock(program: Command): void {
       }
       await stdout.flush();
       stderr.write('restream: mock server running; Ctrl+C stops it\n');
-      await new Promise<void>((resolve) => {
-        const remove = onStopSignal(() => {
-          remove();
-          resolve();
-        });
-      });
+      await stopped;
       await mock.close();
     });
 }
