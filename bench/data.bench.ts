@@ -7,77 +7,27 @@
  *   npx tsx bench/data.bench.ts            full sizes (1M and 5M rows of ~40 keys, 1M rows of 12 keys)
  *   npx tsx bench/data.bench.ts --quick    100k rows each, for a fast look
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { buildSync } from 'esbuild';
 import type { CaseConfig, CaseResult } from './data-child';
+import { runJsonChild, startMockProcess } from './support';
 
 type Shape = 'full' | 'wide12';
 type Kind = CaseConfig['kind'];
 let childScript = '';
 
-const ROOT = path.resolve(__dirname, '..');
 /** The Python SDK on this kind of machine, 1M rows of 12 keys (rows/s). */
 const PYTHON: Partial<Record<Kind, number>> = { iterate: 111_000, json: 60_000, csv: 29_000 };
 
 /** Runs one case in a fresh Node process (plain JS, no TypeScript loader in the measured process). */
 function runChild(config: CaseConfig): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [childScript, JSON.stringify(config)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`case ${config.kind} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as CaseResult);
-    });
-  });
+  return runJsonChild<CaseResult>([childScript, JSON.stringify(config)], config.kind);
 }
 
-interface MockProcess {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  stop(): Promise<void>;
-}
-
-function startMock(shape: Shape): Promise<MockProcess> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', '--port', '0', '--row-shape', shape], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      const id = /client id:\s+(\S+)/.exec(out)?.[1];
-      const secret = /client secret:\s+(\S+)/.exec(out)?.[1];
-      if (url && id && secret) {
-        proc.stdout.removeAllListeners('data');
-        proc.stdout.resume();
-        resolve({
-          url,
-          clientId: id,
-          clientSecret: secret,
-          stop: () =>
-            new Promise<void>((done) => {
-              proc.once('close', () => done());
-              proc.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    proc.on('error', reject);
-  });
-}
+const startMock = (shape: Shape) => startMockProcess(['--row-shape', shape]);
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 

@@ -15,13 +15,12 @@
  *   npx tsx bench/export.bench.ts            10 sites × 1 day, parquet and csv
  *   npx tsx bench/export.bench.ts --quick    10 sites × 1 hour, parquet
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Restream, type SaveFormat } from '../src';
+import { ROOT, runJsonChild, startMockProcess } from './support';
 
-const ROOT = path.resolve(__dirname, '..');
 const SITES = Array.from({ length: 10 }, (_, i) => 9001 + i);
 const MOCK_SITES = [1111, 1112, 1113, 1201, 1202, 1301];
 const START = Date.UTC(2025, 0, 1) / 1000;
@@ -107,53 +106,10 @@ async function runCase(config: CaseConfig): Promise<CaseResult> {
 }
 
 function runChild(script: string, config: CaseConfig): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [script, '--child', JSON.stringify(config)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`case ${config.kind} ${config.format} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as CaseResult);
-    });
-  });
+  return runJsonChild<CaseResult>([script, '--child', JSON.stringify(config)], `${config.kind} ${config.format}`);
 }
 
-interface MockProcess {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  stop(): Promise<void>;
-}
-
-function startMock(): Promise<MockProcess> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', '--port', '0', '--row-shape', 'full'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d;
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      const id = /client id:\s+(\S+)/.exec(out)?.[1];
-      const secret = /client secret:\s+(\S+)/.exec(out)?.[1];
-      if (url && id && secret) {
-        proc.stdout.removeAllListeners('data');
-        proc.stdout.resume();
-        resolve({
-          url,
-          clientId: id,
-          clientSecret: secret,
-          stop: () =>
-            new Promise<void>((done) => {
-              proc.once('close', () => done());
-              proc.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    proc.on('error', reject);
-  });
-}
+const startMock = () => startMockProcess(['--row-shape', 'full']);
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 

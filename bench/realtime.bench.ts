@@ -1,8 +1,8 @@
 /**
  * Realtime measurement-stream benchmark: 100k WebSocket messages of one row and of ten rows (12 keys a
  * row) from the embedded mock server, read through the SDK (`for await` row by row, and `batches()`),
- * against a bare `ws` client that only counts frames (and sends the protocol's ack every 5, so the server
- * works alike for both), in the same run. The mock runs in its own process
+ * against a bare `ws` client that only counts frames (and sends the protocol's ack every 5 as the SDK
+ * does, so the server works alike for both), in the same run. The mock runs in its own process
  * (its CPU is not the reader's); each case runs in a fresh child process, so peak RSS is the case's own.
  *
  *   npx tsx bench/realtime.bench.ts            100k messages per case
@@ -13,10 +13,10 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { Restream } from '../src';
 import { startMockServer } from '../src/mock';
+import { ROOT, runJsonChild, type MockProcess } from './support';
 
 type Kind = 'bare-ws' | 'sdk-rows' | 'sdk-batches';
 interface CaseConfig {
@@ -42,7 +42,6 @@ const cpuSince = (from: NodeJS.CpuUsage): number => {
   return (d.user + d.system) / 1e6;
 };
 
-const ROOT = path.resolve(__dirname, '..');
 const START = Date.UTC(2025, 0, 1) / 1000;
 /** The Python SDK, rows/s, and the target multiple, by rows per message. */
 const PYTHON: Record<number, { rate: number; target: number }> = { 1: { rate: 61_000, target: 3 }, 10: { rate: 200_000, target: 2 } };
@@ -62,14 +61,25 @@ async function runCase(cfg: CaseConfig): Promise<CaseResult> {
     const cpu = process.cpuUsage();
     const began = process.hrtime.bigint();
     const frames = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, perMessageDeflate: false });
+      const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, perMessageDeflate: false, skipUTF8Validation: true });
       let n = 0;
+      let corked = false;
       ws.on('message', () => {
         if (++n === cfg.messages) {
           ws.terminate();
           resolve(n);
         } else if (n % 5 === 0) {
-          // The protocol's ack, so the server does the same work for both readers (it drops acked frames).
+          // The protocol's ack, so the server does the same work for both readers (it drops acked frames),
+          // sent as the SDK sends it: coalesced for up to 2 ms on a corked socket.
+          const raw = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+          if (!corked) {
+            corked = true;
+            raw.cork();
+            setTimeout(() => {
+              corked = false;
+              raw.uncork();
+            }, 2);
+          }
           ws.send(ACK);
         }
       });
@@ -104,28 +114,11 @@ async function runCase(cfg: CaseConfig): Promise<CaseResult> {
 }
 
 function runChild(config: CaseConfig): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', __filename, '--case', JSON.stringify(config)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`case ${config.kind} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as CaseResult);
-    });
-  });
-}
-
-interface MockProcess {
-  url: string;
-  clientId: string;
-  clientSecret: string;
-  stop(): Promise<void>;
+  return runJsonChild<CaseResult>(['--import', 'tsx', __filename, '--case', JSON.stringify(config)], config.kind);
 }
 
 /** The mock server in its own process (this file with --serve). */
-function startMockProcess(rowsPerMessage: number): Promise<MockProcess> {
+function startRealtimeMock(rowsPerMessage: number): Promise<MockProcess> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve', String(rowsPerMessage)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -166,7 +159,7 @@ async function main(): Promise<void> {
   console.log(header.join('\t'));
   let failed = false;
   for (const rowsPerMessage of [1, 10]) {
-    const mock = await startMockProcess(rowsPerMessage);
+    const mock = await startRealtimeMock(rowsPerMessage);
     try {
       const base = { url: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, rowsPerMessage, messages };
       // A warm-up pass so the server's tables and JIT are ready for every case alike.

@@ -1,0 +1,59 @@
+/**
+ * What the benchmarks share: the mock server in its own process, and cases run in fresh child processes
+ * that print their result as the last line of stdout.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+export interface MockProcess {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `restream-mock` (src/mock/cli.ts) with `args` in its own process and reads its URL and credentials. */
+export function startMockProcess(args: string[]): Promise<MockProcess> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const id = /client id:\s+(\S+)/.exec(out)?.[1];
+      const secret = /client secret:\s+(\S+)/.exec(out)?.[1];
+      if (url && id && secret) {
+        proc.stdout.removeAllListeners('data');
+        proc.stdout.resume();
+        resolve({
+          url,
+          clientId: id,
+          clientSecret: secret,
+          stop: () =>
+            new Promise<void>((done) => {
+              proc.once('close', () => done());
+              proc.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    proc.on('error', reject);
+  });
+}
+
+/** Runs `node <args>` and resolves with the JSON of the last line it printed. */
+export function runJsonChild<T>(args: string[], label: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) reject(new Error(`case ${label} exited ${code}: ${out}`));
+      else resolve(JSON.parse(line) as T);
+    });
+  });
+}
