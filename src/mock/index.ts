@@ -6,6 +6,10 @@
  * const mock = await startMockServer({ seed: 7 });
  * // RESTREAM_HOST=mock.url RESTREAM_CLIENT_ID=mock.clientId RESTREAM_CLIENT_SECRET=mock.clientSecret
  * mock.faults.failNext({ path: `/external/thirdparty/v1/pads/${mock.ids.demoPad}/`, status: 503, times: 2 });
+ * // WebSockets on the same port: measurement sessions with queues, instance updates, data changes.
+ * mock.realtime.pushMeasurements(1112, 60);          // the next 60 live seconds of site 1112
+ * mock.faults.dropLinkAfter({ messages: 100 });       // cut the next connection after 100 frames
+ * await mock.restart();                               // same port, session queues kept
  * await mock.close();
  * ```
  */

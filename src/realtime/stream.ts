@@ -22,6 +22,7 @@ import { checkTarget, writeAtomically } from '../data/sink';
 import type { Row } from '../data/stream';
 import { rejectUnknownOptions } from '../validate';
 import { RealtimeConnection, type DisconnectEvent, type OpenEvent, type ReconnectEvent, type StreamErrorEvent } from './connection';
+import { FrameBuffer, NONE } from './buffer';
 import { resolveReconnectPolicy, type ReconnectOptions } from './reconnect';
 
 export type { DisconnectEvent, OpenEvent, ReconnectEvent, StreamErrorEvent } from './connection';
@@ -98,10 +99,11 @@ export interface StreamCodec<T> {
   /** Whether frames are acknowledged (measurement streams). */
   readonly acks: boolean;
   /**
-   * The items of one frame, duplicates already dropped (count them in `stats.duplicates`); undefined for a
-   * frame that carries nothing. Throws (an APICompatibilityError) for a malformed frame: that ends the stream.
+   * Decodes one frame (its bytes), pushing its items onto `out`, duplicates already dropped (count them in
+   * `stats.duplicates`). Returns how many it pushed, or undefined for a frame that carries nothing. Throws
+   * (an APICompatibilityError) for a malformed frame: that ends the stream.
    */
-  decode(text: string, stats: RealtimeStats): T[] | undefined;
+  decode(data: Buffer, stats: RealtimeStats, out: T[]): number | undefined;
   /** A snapshot of the codec's state after the last decoded frame, handed back to `delivered`. */
   mark?(): unknown;
   /** Every item of a frame has been handed over (the frame's `mark`). */
@@ -150,16 +152,7 @@ export interface RealtimeSaveOptions {
   onProgress?: (progress: { rows: number; bytes: number }) => void;
 }
 
-interface Entry<T> {
-  items: T[];
-  /** Id of the socket the frame came on. */
-  conn: number;
-  mark: unknown;
-}
-
 const ACK = '{"ack": "true"}';
-const NONE: unique symbol = Symbol('none');
-const EMPTY: never[] = [];
 const DEFAULT_HWM = 10_000;
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 
@@ -194,15 +187,8 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
   readonly #listeners = new Map<keyof RealtimeEvents, Set<(event: never) => void>>();
   readonly #stats: RealtimeStats = { connections: 0, reconnects: 0, frames: 0, emptyFrames: 0, delivered: 0, duplicates: 0, buffered: 0, maxBuffered: 0, pauses: 0, acks: 0 };
 
-  // The buffer: entries (one per frame) from #head on; #cur is the one being read, at item #idx.
-  #entries: Array<Entry<T> | undefined> = [];
-  #head = 0;
-  #cur: Entry<T> | undefined;
-  #idx = 0;
-  /** Entries fully handed over, processed once the reader comes back. */
-  #taken: Entry<T>[] = [];
-  #buffered = 0;
-  #entryCount = 0;
+  readonly #buf = new FrameBuffer<T>();
+  readonly #frameDone = (conn: number, mark: unknown): void => this.#done(conn, mark);
   #paused = false;
   #waiter: (() => void) | undefined;
 
@@ -262,7 +248,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
 
   /** Counters: connections, reconnects, frames, duplicates dropped, buffer use, acks. A snapshot. */
   get stats(): RealtimeStats {
-    return { ...this.#stats, buffered: this.#buffered };
+    return { ...this.#stats, buffered: this.#buf.buffered };
   }
 
   /** True once the stream has ended (closed, aborted or failed). */
@@ -327,9 +313,9 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
    */
   close(): Promise<void> {
     if (this.#state === 'open') {
-      this.#finishTaken();
-      const cur = this.#cur;
-      if (cur && this.#idx > 0 && this.#idx < cur.items.length) this.#codec.deliveredPartly?.(cur.items.slice(0, this.#idx));
+      this.#buf.finishTaken(this.#frameDone);
+      const partly = this.#buf.partlyTaken();
+      if (partly) this.#codec.deliveredPartly?.(partly);
       this.#end('closed');
     }
     return this.#ending ?? Promise.resolve();
@@ -352,7 +338,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     this.#state = state;
     this.#abort.abort();
     this.#connection.close();
-    if (state !== 'failed') this.#clearBuffer();
+    if (state !== 'failed') this.#buf.clear();
     this.#wake();
     this.#ending = (async () => {
       try {
@@ -368,15 +354,6 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     })();
   }
 
-  #clearBuffer(): void {
-    this.#entries = [];
-    this.#head = 0;
-    this.#cur = undefined;
-    this.#taken = [];
-    this.#buffered = 0;
-    this.#entryCount = 0;
-  }
-
   // -----------------------------------------------------------------------------------------------
   // Receiving
   // -----------------------------------------------------------------------------------------------
@@ -385,24 +362,24 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     if (this.#state !== 'open') return;
     const stats = this.#stats;
     stats.frames++;
-    let items: T[] | undefined;
+    const buf = this.#buf;
+    const out = buf.sink;
+    const before = out.length;
+    let n: number | undefined;
     try {
-      items = this.#codec.decode(data.toString(), stats);
+      n = this.#codec.decode(data, stats, out);
     } catch (error) {
+      buf.truncate(before);
       this.#fail(error);
       return;
     }
-    if (items === undefined || items.length === 0) {
-      if (items === undefined) stats.emptyFrames++;
-      // Without acks an itemless frame changes nothing; with acks it still has to be counted.
-      if (!this.#codec.acks) return;
-      items = EMPTY;
-    }
-    this.#entries.push({ items, conn, mark: this.#codec.mark?.() });
-    this.#entryCount++;
-    const buffered = (this.#buffered += items.length);
+    if (n === undefined) stats.emptyFrames++;
+    // Without acks a frame without items changes nothing; with acks it still has to be counted.
+    if (!n && !this.#codec.acks) return;
+    buf.endFrame(conn, this.#codec.mark?.());
+    const buffered = buf.buffered;
     if (buffered > stats.maxBuffered) stats.maxBuffered = buffered;
-    if (!this.#paused && (buffered >= this.#hwm || this.#entryCount >= this.#hwm)) {
+    if (!this.#paused && (buffered >= this.#hwm || buf.frames >= this.#hwm)) {
       this.#paused = true;
       stats.pauses++;
       this.#connection.pause();
@@ -419,104 +396,44 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     }
   }
 
-  #shift(): Entry<T> | undefined {
-    if (this.#head >= this.#entries.length) return undefined;
-    const e = this.#entries[this.#head]!;
-    this.#entries[this.#head++] = undefined;
-    this.#entryCount--;
-    if (this.#head === this.#entries.length) {
-      this.#entries = [];
-      this.#head = 0;
-    } else if (this.#head > 4096 && this.#head * 2 > this.#entries.length) {
-      this.#entries = this.#entries.slice(this.#head);
-      this.#head = 0;
-    }
-    return e;
-  }
-
   /** A frame has been processed: count it for the ack, and tell the codec. */
-  #done(entry: Entry<T>): void {
-    if (this.#codec.acks && entry.conn === this.#connection.openId) {
-      if (entry.conn !== this.#ackConn) {
-        this.#ackConn = entry.conn;
+  #done(conn: number, mark: unknown): void {
+    if (this.#codec.acks && conn === this.#connection.openId) {
+      if (conn !== this.#ackConn) {
+        this.#ackConn = conn;
         this.#doneOnConn = 0;
       }
-      if (++this.#doneOnConn % 5 === 0 && this.#connection.send(ACK, entry.conn)) this.#stats.acks++;
+      if (++this.#doneOnConn % 5 === 0 && this.#connection.send(ACK, conn)) this.#stats.acks++;
     }
-    if (entry.mark !== undefined) this.#codec.delivered?.(entry.mark);
-  }
-
-  #finishTaken(): void {
-    const taken = this.#taken;
-    if (taken.length === 0) return;
-    this.#taken = [];
-    for (const e of taken) this.#done(e);
+    if (mark !== undefined) this.#codec.delivered?.(mark);
   }
 
   #maybeResume(): void {
-    if (this.#buffered <= this.#lowWater && this.#entryCount <= this.#lowWater && this.#state === 'open') {
+    const buf = this.#buf;
+    if (buf.buffered <= this.#lowWater && buf.frames <= this.#lowWater && this.#state === 'open') {
       this.#paused = false;
       this.#connection.resume();
-      this.#emit('backpressure', { paused: false, buffered: this.#buffered });
+      this.#emit('backpressure', { paused: false, buffered: buf.buffered });
     }
   }
 
-  /** The next buffered item, or NONE. */
+  /** The next buffered item, or NONE (after finishing the frames the reader is done with). */
   #takeOne(): T | typeof NONE {
-    if (this.#taken.length > 0) this.#finishTaken();
-    let cur = this.#cur;
-    for (;;) {
-      if (cur === undefined) {
-        cur = this.#shift();
-        if (cur === undefined) return NONE;
-        this.#cur = cur;
-        this.#idx = 0;
-      }
-      const items = cur.items;
-      if (this.#idx < items.length) {
-        const item = items[this.#idx++]!;
-        this.#buffered--;
-        this.#stats.delivered++;
-        if (this.#idx === items.length) {
-          this.#taken.push(cur);
-          this.#cur = undefined;
-        }
-        if (this.#paused) this.#maybeResume();
-        return item;
-      }
-      this.#done(cur);
-      this.#cur = cur = undefined;
+    const buf = this.#buf;
+    buf.finishTaken(this.#frameDone);
+    const item = buf.takeOne();
+    if (item !== NONE) {
+      this.#stats.delivered++;
+      if (this.#paused) this.#maybeResume();
     }
+    return item;
   }
 
   /** Up to `max` buffered items (possibly none). */
   #takeMany(max: number): T[] {
-    if (this.#taken.length > 0) this.#finishTaken();
-    const out: T[] = [];
-    let cur = this.#cur;
-    while (out.length < max) {
-      if (cur === undefined) {
-        cur = this.#shift();
-        if (cur === undefined) break;
-        this.#cur = cur;
-        this.#idx = 0;
-      }
-      const items = cur.items;
-      if (items.length === 0) {
-        this.#done(cur);
-        this.#cur = cur = undefined;
-        continue;
-      }
-      const n = Math.min(items.length - this.#idx, max - out.length);
-      if (this.#idx === 0 && n === items.length) for (let i = 0; i < n; i++) out.push(items[i]!);
-      else for (let i = 0; i < n; i++) out.push(items[this.#idx + i]!);
-      this.#idx += n;
-      if (this.#idx === items.length) {
-        this.#taken.push(cur);
-        this.#cur = cur = undefined;
-      }
-    }
-    this.#buffered -= out.length;
+    const buf = this.#buf;
+    buf.finishTaken(this.#frameDone);
+    const out = buf.takeMany(max);
     this.#stats.delivered += out.length;
     if (this.#paused) this.#maybeResume();
     return out;
@@ -525,7 +442,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
   /** Waits until an item arrives or the stream ends; throws the stream's error (after the buffer is drained). */
   async #wait(): Promise<boolean> {
     for (;;) {
-      if (this.#buffered > 0 || (this.#entryCount > 0 && this.#codec.acks)) return true;
+      if (this.#buf.buffered > 0 || this.#buf.hasReachableEmptyFrame) return true;
       if (this.#state === 'failed' || this.#state === 'aborted') throw this.#error;
       if (this.#state === 'closed') return false;
       // Itemless entries are only there to be counted; process them now rather than wait on them.
@@ -588,7 +505,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Records the stream to `path` until it ends: `.json`, `.ndjson`/`.jsonl` or `.csv` by extension, like
+   * Records the stream to `path` until it ends: `.json`, `.ndjson`/`.jsonl`, `.csv` or `.parquet` by extension, like
    * `Data.save`, through a temp file renamed into place. Ends (and resolves) when the stream is closed
    * (`close()` from elsewhere) or after `limit` items (then it closes the stream). If the stream fails or
    * the save's signal aborts, it rejects and leaves no file under `path`.

@@ -102,10 +102,11 @@ export function openInstanceUpdates<M>(
   const path = `/external/thirdparty/v2/ws/${kind === 'site' ? 'sites' : 'pads'}/${id}/`;
   const codec: StreamCodec<M | WireSite | WirePad> = {
     acks: false,
-    decode(text) {
-      const objects = objectsOf(text, path, kind === 'site' ? 'a site' : 'a pad');
+    decode(data, _stats, out) {
+      const objects = objectsOf(data.toString(), path, kind === 'site' ? 'a site' : 'a pad');
       if (!objects) return undefined;
-      return objects.map((o) => (asDict ? (o as unknown as WireSite | WirePad) : fromWire(o as unknown as WireSite | WirePad)));
+      for (const o of objects) out.push(asDict ? (o as unknown as WireSite | WirePad) : fromWire(o as unknown as WireSite | WirePad));
+      return objects.length;
     },
   };
   return feedStream(ctx, path, codec, stream);
@@ -119,10 +120,10 @@ export function openDataChangesUpdates(ctx: ClientContext, kind: AssetKind, id: 
   const order: number[] = [];
   const codec: StreamCodec<DataChangeEvent | WireDataChangeEvent> = {
     acks: false,
-    decode(text, stats) {
-      const objects = objectsOf(text, path, 'a data change');
+    decode(data, stats, out) {
+      const objects = objectsOf(data.toString(), path, 'a data change');
       if (!objects) return undefined;
-      const out: Array<DataChangeEvent | WireDataChangeEvent> = [];
+      let n = 0;
       for (const o of objects) {
         const changeId = o.id as number;
         if (seen.has(changeId)) {
@@ -132,6 +133,7 @@ export function openDataChangesUpdates(ctx: ClientContext, kind: AssetKind, id: 
         seen.add(changeId);
         order.push(changeId);
         if (order.length > SEEN_IDS) seen.delete(order.shift()!);
+        n++;
         if (!asDict) {
           out.push(new DataChange(ctx, { kind, id }, reviveSchema<DataChangeFields>('DataChange', o)));
           continue;
@@ -140,7 +142,7 @@ export function openDataChangesUpdates(ctx: ClientContext, kind: AssetKind, id: 
         Object.defineProperty(event, 'confirmDataReceived', { value: () => confirmChanges(ctx, { kind, id }, [changeId]), enumerable: false });
         out.push(event);
       }
-      return out;
+      return n;
     },
   };
   return feedStream(ctx, path, codec, stream);

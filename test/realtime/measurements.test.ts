@@ -72,9 +72,12 @@ describe('exactly once, in order', () => {
     // The repeats really came (and were dropped), and every break was reported.
     expect(stream.stats.duplicates).toBeGreaterThan(0);
     expect(stream.stats.emptyFrames).toBeGreaterThan(0);
-    expect(events.disconnect.length).toBeGreaterThanOrEqual(4);
-    expect(events.disconnect.map((d) => d.code)).toEqual(expect.arrayContaining([1006, 1011]));
+    // Every connection but the last (which close() ended) was reported lost, then reconnected.
+    expect(stream.stats.connections).toBeGreaterThanOrEqual(4);
     expect(events.open.length).toBe(stream.stats.connections);
+    expect(events.disconnect.length).toBe(events.open.length - 1);
+    expect(events.disconnect.map((d) => d.code)).toEqual(expect.arrayContaining([1006, 1011]));
+    expect(events.reconnect.length).toBeGreaterThanOrEqual(events.disconnect.length);
     const refresh = events.reconnect.find((r) => r.status === 401);
     expect(refresh?.reason).toMatch(/HTTP 401.*refreshing the token/);
     expect(tokenRequests()).toBe(2);
@@ -135,13 +138,15 @@ describe('acknowledgements', () => {
     const { stream, sessionKey } = await rs.site(1112).getRealtimeMeasurementsData({ startDatetime: at(T0S - 99), reconnect: FAST });
     let n = 0;
     for await (const _row of stream) if (++n === 100) break;
-    // 100 rows + 24 empty frames: 124 frames read, the last row's frame processed on close: 24 acks.
-    await until(mock.realtime, 'ack', () => mock.realtime.session(sessionKey)!.acks === 24);
+    // 100 rows + 24 or 25 empty frames (the one right after row 100 counts if it has arrived): 124 or 125
+    // frames processed, the last row's included as the stream closes: 24 or 25 acks, 5 frames each.
+    const acks = stream.stats.acks;
+    expect([24, 25]).toContain(acks);
+    await until(mock.realtime, 'ack', () => mock.realtime.session(sessionKey)!.acks === acks);
     const session = mock.realtime.session(sessionKey)!;
-    expect(session.acknowledged).toBe(120);
-    expect(stream.stats.acks).toBe(24);
+    expect(session.acknowledged).toBe(acks * 5);
     const [conn] = mock.realtime.connections;
-    expect(conn!.clientMessages).toHaveLength(24);
+    expect(conn!.clientMessages).toHaveLength(acks);
     expect(new Set(conn!.clientMessages.map((m) => JSON.stringify(m)))).toEqual(new Set(['{"ack":"true"}']));
   });
 
