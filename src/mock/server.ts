@@ -324,9 +324,16 @@ async function streamBody(ctx: MockContext, method: string, path: string, res: S
   res.writeHead(200, { 'Content-Type': 'application/json' });
   // Headers go out first, so even a cut at byte 0 reaches the client as a 200 with a broken body.
   res.flushHeaders();
+  let sinceYield = 0;
   try {
     for (;;) {
       if (res.destroyed) return;
+      // A fast reader on loopback may never make write() return false; yield now and then so timers and
+      // other requests (WebSocket live rows, a second download) of this process still get their turn.
+      if (++sinceYield >= 16) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const next = chunks.next();
       if (next.done) break;
       let chunk = next.value;
@@ -351,7 +358,10 @@ async function streamBody(ctx: MockContext, method: string, path: string, res: S
       }
       record.bytes += chunk.length;
       // The body is ASCII; latin1 is the cheapest encoding of V8's one-byte strings.
-      if (!res.write(chunk, 'latin1')) await drained(res);
+      if (!res.write(chunk, 'latin1')) {
+        sinceYield = 0;
+        await drained(res);
+      }
     }
     res.end();
   } finally {
