@@ -78,6 +78,20 @@ export abstract class Asset {
     return { method: 'GET', template, pathParams: { id: this.id }, secrets: this.ctx.secrets() };
   }
 
+  /** True once the asset's fields have been loaded (by `update()`, `get()` or a list). */
+  get isLoaded(): boolean {
+    return typeof (this as { name?: unknown }).name === 'string';
+  }
+
+  /** (Re)loads the asset's fields from the API and returns the asset itself. */
+  async update(): Promise<this> {
+    const template = this.endpoints.one;
+    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: this.id } } }), this.callContext(template));
+    const wire = expectObject<{ id: number }>(data, { method: 'GET', path: this.path(template) }, 'id');
+    Object.assign(this, reviveSchema(this.kind === 'site' ? 'Site' : 'Pad', wire));
+    return this;
+  }
+
   /** The measurement fields (names, labels, units, plot limits) available for this asset. */
   async getFieldsMetadata(options: { asDict?: boolean } = {}): Promise<Field[]> {
     rejectUnknownOptions(options, ['asDict'], 'getFieldsMetadata');

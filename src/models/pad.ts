@@ -1,4 +1,4 @@
-import { expectArray, expectObject, unwrap } from '../http/call';
+import { expectArray, unwrap } from '../http/call';
 import { oneOf, rejectUnknownOptions } from '../validate';
 import { Asset, STAGE_NAME_FILTERS } from './asset';
 import type { ClientContext } from './context';
@@ -31,20 +31,6 @@ export class Pad extends Asset {
   /** @internal Builds a Pad from a wire object, reviving its dates. */
   static fromWire(ctx: ClientContext, wire: WirePad): Pad {
     return new Pad(ctx, wire.id, reviveSchema<PadFields>('Pad', wire));
-  }
-
-  /** True once the pad's fields have been loaded. */
-  get isLoaded(): boolean {
-    return typeof this.name === 'string';
-  }
-
-  /** (Re)loads the pad's fields from the API and returns the pad itself. */
-  async update(): Promise<this> {
-    const template = this.endpoints.one;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: this.id } } }), this.callContext(template));
-    const wire = expectObject<WirePad>(data, { method: 'GET', path: this.path(template) }, 'id');
-    Object.assign(this, reviveSchema<PadFields>('Pad', wire));
-    return this;
   }
 
   /** The sites of this pad. */

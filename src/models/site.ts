@@ -1,4 +1,4 @@
-import { expectArray, expectObject, unwrap } from '../http/call';
+import { expectArray, unwrap } from '../http/call';
 import { NotFoundError } from '../http/errors';
 import { Asset } from './asset';
 import type { ClientContext } from './context';
@@ -32,20 +32,6 @@ export class Site extends Asset {
   /** @internal Builds a Site from a wire object, reviving its dates. */
   static fromWire(ctx: ClientContext, wire: WireSite): Site {
     return new Site(ctx, wire.id, reviveSchema<SiteFields>('Site', wire));
-  }
-
-  /** True once the site's fields have been loaded. */
-  get isLoaded(): boolean {
-    return typeof this.name === 'string';
-  }
-
-  /** (Re)loads the site's fields from the API and returns the site itself. */
-  async update(): Promise<this> {
-    const template = this.endpoints.one;
-    const data = await unwrap(this.ctx.api.GET(template, { params: { path: { id: this.id } } }), this.callContext(template));
-    const wire = expectObject<WireSite>(data, { method: 'GET', path: this.path(template) }, 'id');
-    Object.assign(this, reviveSchema<SiteFields>('Site', wire));
-    return this;
   }
 
   /** The pad this site belongs to (loads the site first if needed, to learn its `pad_id`). */
