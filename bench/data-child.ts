@@ -20,6 +20,10 @@ export interface CaseResult {
   bytes: number;
   seconds: number;
   maxRssMb: number;
+  /** CPU seconds of the case's process (user + system) while it ran. */
+  cpuSeconds?: number;
+  /** Of which in the kernel. */
+  sysSeconds?: number;
 }
 
 const START = Date.UTC(2025, 0, 1) / 1000;
@@ -43,6 +47,7 @@ export async function runCase(config: CaseConfig): Promise<CaseResult> {
   }
 
   const data = rs.site(1112).getData({ startDatetime, endDatetime });
+  const cpuBefore = process.cpuUsage();
   const began = process.hrtime.bigint();
   let rows = 0;
   let bytes = 0;
@@ -65,7 +70,8 @@ export async function runCase(config: CaseConfig): Promise<CaseResult> {
     await rm(file, { force: true });
   }
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  return { rows, bytes, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rows, bytes, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6, sysSeconds: cpu.system / 1e6 } as CaseResult;
 }
 
 

@@ -13,6 +13,7 @@ export type { SaveFormat } from './data/formats';
 export { ExportError, type ExportOptions, type ExportProgress, type ExportSummary, type ExportChunkFailure } from './data/export';
 export type { Manifest, ManifestChunk, ExportParameters } from './data/manifest';
 export type { Row, RowBatch, DataRequest } from './data/stream';
+export type { RawRowBatch } from './data/json-row-splitter';
 export type { StagesMetadataOptions } from './models/asset';
 export { RealtimeStream, FileSessionStore, MemorySessionStore, newSessionKey } from './realtime';
 export type {

@@ -107,7 +107,7 @@ export class StdoutWriter {
   }
 
   /** Writes `text`; resolves when the stream can take more (or at once when it is closed). */
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.#closed || text.length === 0) return;
     if (this.#stream.write(text)) return;
     await new Promise<void>((resolve) => {

@@ -9,7 +9,8 @@ import { rejectUnknownOptions } from '../validate';
 import { ValidationError } from '../http/errors';
 import { createFormatWriter, formatOf } from './formats';
 import { checkTarget, writeAtomically } from './sink';
-import { streamRowBatches, type DataRequest, type Row, type RowBatch, type StreamProgress } from './stream';
+import type { RawRowBatch } from './json-row-splitter';
+import { streamRawBatches, streamRowBatches, type DataRequest, type Row, type RowBatch, type StreamProgress } from './stream';
 
 export interface DataOptions {
   /** Aborts the download; the read rejects with the signal's reason. */
@@ -62,6 +63,18 @@ export class Data implements AsyncIterable<Row> {
     }
   }
 
+  /**
+   * Rows as the API sent them, in batches of raw bytes: each batch's `bytes` is valid JSON array content
+   * (rows and separators), `spans` gives each row's range, `count` the rows. Every byte is checked against
+   * JSON's grammar but nothing is parsed, which makes this much faster than `batches()` for passing rows on
+   * unchanged (to a file, a socket, object storage). Resumes after breaks like every read.
+   */
+  async *rawBatches(options: { signal?: AbortSignal; progress?: StreamProgress } = {}): AsyncGenerator<RawRowBatch, void, undefined> {
+    const signal = anySignal(this.#signal, options.signal);
+    const progress = options.progress ?? { rows: 0, bytes: 0 };
+    for (const request of this.#requests) yield* streamRawBatches(this.#ctx, request, signal ? { signal } : {}, progress);
+  }
+
   /** Rows one by one, while the download runs. */
   async *[Symbol.asyncIterator](): AsyncIterator<Row> {
     for await (const batch of this.batches()) yield* batch.rows;
@@ -100,9 +113,17 @@ export class Data implements AsyncIterable<Row> {
       const writer = createFormatWriter(format, sink, target);
       const progress: StreamProgress = { rows: 0, bytes: 0 };
       try {
-        for await (const batch of this.batches({ ...writer.needs, progress, ...(options.signal ? { signal: options.signal } : {}) })) {
-          await writer.write(batch);
-          options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
+        const signal = options.signal ? { signal: options.signal } : {};
+        if (writer.writeRaw) {
+          for await (const batch of this.rawBatches({ progress, ...signal })) {
+            await writer.writeRaw(batch);
+            options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
+          }
+        } else {
+          for await (const batch of this.batches({ ...writer.needs, progress, ...signal })) {
+            await writer.write(batch);
+            options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
+          }
         }
         await writer.finish();
       } catch (error) {

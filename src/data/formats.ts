@@ -1,12 +1,14 @@
 /**
- * Output formats of `Data.save`, picked by file extension. JSON and NDJSON pass each row's source text
- * through untouched (no re-serialising), so a saved `.json` parses back to exactly what the API sent.
+ * Output formats of `Data.save`, picked by file extension. JSON and NDJSON write a download's rows as the
+ * bytes the API sent (validated, never parsed or re-serialised), so a saved `.json` parses back to exactly
+ * what the API sent; rows of a live stream, which arrive parsed, are serialised.
  */
 import path from 'node:path';
 import { ValidationError } from '../http/errors';
-import { CsvSpoolWriter } from './csv';
+import { CsvTableWriter } from './csv';
 import { ParquetFormatWriter } from './parquet';
 import type { FileSink } from './sink';
+import type { RawRowBatch } from './json-row-splitter';
 import type { RowBatch } from './stream';
 
 export type SaveFormat = 'json' | 'ndjson' | 'csv' | 'parquet';
@@ -30,6 +32,11 @@ export interface FormatWriter {
   /** What the writer needs besides parsed rows: each row's source text, or the batch's. */
   readonly needs: { keepRaw?: boolean; keepText?: boolean };
   write(batch: RowBatch): Promise<void>;
+  /**
+   * Writes rows straight from the API's bytes, never parsed. Writers that have it are fed raw batches by
+   * `Data.save` (rows from elsewhere, such as a live stream, still come through `write`).
+   */
+  writeRaw?(batch: RawRowBatch): Promise<void>;
   finish(): Promise<void>;
   discard(): Promise<void>;
 }
@@ -41,20 +48,32 @@ export function createFormatWriter(format: SaveFormat, sink: FileSink, target: s
     case 'ndjson':
       return new NdjsonWriter(sink);
     case 'csv':
-      return new CsvWriter(sink, target);
+      return new CsvWriter(sink);
     case 'parquet':
       return new ParquetFormatWriter(sink, target);
   }
 }
 
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA_SPACE = Buffer.from(', ');
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const SPACE = 0x20;
+
 class JsonArrayWriter implements FormatWriter {
-  readonly needs = { keepText: true };
+  readonly needs = {};
   private first = true;
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {
-    const text = batch.text ?? (batch.raw ?? batch.rows.map((r) => JSON.stringify(r))).join(', ');
+    const text = (batch.raw ?? batch.rows.map((r) => JSON.stringify(r))).join(', ');
     await this.sink.write((this.first ? '[' : ', ') + text);
+    this.first = false;
+  }
+
+  async writeRaw(batch: RawRowBatch): Promise<void> {
+    await this.sink.write(this.first ? OPEN_BRACKET : COMMA_SPACE);
+    await this.sink.write(batch.bytes);
     this.first = false;
   }
 
@@ -66,59 +85,66 @@ class JsonArrayWriter implements FormatWriter {
 }
 
 class NdjsonWriter implements FormatWriter {
-  readonly needs = { keepText: true };
+  readonly needs = {};
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {
     await this.sink.write(ndjsonLines(batch));
   }
 
+  async writeRaw(batch: RawRowBatch): Promise<void> {
+    await this.sink.write(rawNdjsonLines(batch));
+  }
+
   async finish(): Promise<void> {}
   async discard(): Promise<void> {}
 }
 
-/**
- * A batch as NDJSON. The API separates rows with `}, {` and never puts a raw newline inside a row, so
- * swapping each separator for `}\n{` turns the batch's source text into lines in one native pass. That is
- * only safe when every `},` in the text is such a separator: when the counts disagree (a `}, {` inside a
- * string, nested objects, another spacing) the rows are serialised one by one instead.
- */
+/** Parsed rows as NDJSON (rows from a live stream; downloads go through {@link rawNdjsonLines}). */
 export function ndjsonLines(batch: RowBatch): string {
-  const { text, rows } = batch;
-  if (text !== undefined && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && countOf(text, '},') === rows.length - 1) {
-    const lines = text.split('}, {');
-    if (lines.length === rows.length) return lines.join('}\n{') + '\n';
-  }
   let out = '';
-  for (const row of rows) out += JSON.stringify(row) + '\n';
+  for (const row of batch.rows) out += JSON.stringify(row) + '\n';
   return out;
 }
 
-function countOf(text: string, needle: string): number {
-  let n = 0;
-  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) n++;
-  return n;
+/**
+ * A raw batch as NDJSON: each row's bytes and a newline. A validated row can hold a line break only as
+ * whitespace between tokens (inside a string it would be invalid JSON), so any there become spaces.
+ */
+export function rawNdjsonLines(batch: RawRowBatch): Buffer {
+  const { bytes, spans, count } = batch;
+  let size = count;
+  for (let k = 0; k < count; k++) size += spans[2 * k + 1]! - spans[2 * k]!;
+  const out = Buffer.allocUnsafe(size);
+  const breaks = bytes.includes(NEWLINE) || bytes.includes(RETURN);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const from = at;
+    at += bytes.copy(out, at, spans[2 * k]!, spans[2 * k + 1]!);
+    if (breaks) for (let i = from; i < at; i++) if (out[i] === NEWLINE || out[i] === RETURN) out[i] = SPACE;
+    out[at++] = NEWLINE;
+  }
+  return out;
 }
 
 class CsvWriter implements FormatWriter {
   readonly needs = {};
-  private readonly spool: CsvSpoolWriter;
-  constructor(
-    private readonly sink: FileSink,
-    target: string,
-  ) {
-    this.spool = new CsvSpoolWriter(target);
+  private readonly table: CsvTableWriter;
+  constructor(sink: FileSink) {
+    this.table = new CsvTableWriter(sink);
   }
 
   write(batch: RowBatch): Promise<void> {
-    return this.spool.write(batch);
+    return this.table.write(batch);
+  }
+
+  writeRaw(batch: RawRowBatch): Promise<void> {
+    return this.table.writeRaw(batch);
   }
 
   finish(): Promise<void> {
-    return this.spool.finish(this.sink);
+    return this.table.finish();
   }
 
-  discard(): Promise<void> {
-    return this.spool.discard();
-  }
+  async discard(): Promise<void> {}
 }

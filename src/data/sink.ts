@@ -39,6 +39,7 @@ export class FileSink {
   readonly path: string;
   private readonly stream: WriteStream;
   private failure: Error | undefined;
+  private closing: Promise<void> | undefined;
   private _bytes = 0;
 
   constructor(file: string) {
@@ -74,13 +75,34 @@ export class FileSink {
     }
   }
 
-  /** Flushes and closes the file. */
-  async close(): Promise<void> {
-    if (this.failure) throw this.failure;
-    await new Promise<void>((resolve, reject) => {
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
-    });
-    if (this.failure) throw this.failure;
+  /** Flushes and closes the file (once; later calls wait for the same close). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve, reject) => {
+        this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+      if (this.failure) throw this.failure;
+    })();
+    return this.closing;
+  }
+
+  /**
+   * Replaces the file's contents with what `produce` writes into a fresh sink beside it, given the path of
+   * the current contents (closed and complete). The sink is closed afterwards, holding the new contents.
+   */
+  async rewrite(produce: (source: string, into: FileSink) => Promise<void>): Promise<void> {
+    await this.close();
+    const next = new FileSink(tempPathBeside(this.path, 'rewrite'));
+    try {
+      await produce(this.path, next);
+      await next.close();
+      await rename(next.path, this.path);
+      this._bytes = next.bytes;
+    } catch (error) {
+      await next.discard();
+      throw error;
+    }
   }
 
   /** Closes without caring for errors and deletes the file. */

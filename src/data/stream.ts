@@ -11,7 +11,8 @@ import type { ClientContext } from '../models/context';
 import { ASSET_ENDPOINTS, type AssetKind } from '../models/endpoints';
 import { formatDataTime } from '../validate';
 import type { DataQuery } from './filters';
-import { JsonArrayParser, MalformedJsonError, TruncatedStreamError, type JsonArrayBatch } from './json-array-parser';
+import { JsonArrayParser, MalformedJsonError, TruncatedStreamError } from './json-array-parser';
+import { JsonRowSplitter, rawRowAt, selectRawRows, type RawRowBatch } from './json-row-splitter';
 
 /** A measurement row: `timestamp` (unix seconds) and one value per field; `site_id` on routed pad data. */
 export type Row = { timestamp: number; site_id?: number } & Record<string, number | string | null | undefined>;
@@ -54,9 +55,68 @@ export async function* streamRowBatches(
   options: StreamOptions = {},
   progress: StreamProgress = { rows: 0, bytes: 0 },
 ): AsyncGenerator<RowBatch, void, undefined> {
-  const { signal } = options;
+  yield* streamBatches(ctx, request, parsedBatches(options), options.signal, progress);
+}
+
+/**
+ * Like {@link streamRowBatches}, but the rows stay the bytes the API sent, validated and cut at row
+ * boundaries and never parsed (only the few rows the resume logic looks at are): for saves that write
+ * rows as they came.
+ */
+export async function* streamRawBatches(
+  ctx: ClientContext,
+  request: DataRequest,
+  options: { signal?: AbortSignal } = {},
+  progress: StreamProgress = { rows: 0, bytes: 0 },
+): AsyncGenerator<RawRowBatch, void, undefined> {
+  yield* streamBatches(ctx, request, RAW_BATCHES, options.signal, progress);
+}
+
+/** What the resuming stream needs from a kind of batch: a splitter, and a look at single rows. */
+interface BatchKind<B> {
+  splitter(): { push(chunk: Uint8Array): B | undefined; end(): B | undefined };
+  count(batch: B): number;
+  row(batch: B, i: number): Row;
+  /** A batch of the rows at `indices` (ascending, non-empty). */
+  select(batch: B, indices: number[]): B;
+}
+
+function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
+  return {
+    splitter: () => new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false }),
+    count: (batch) => batch.rows.length,
+    row: (batch, i) => batch.rows[i]!,
+    select: (batch, indices) => {
+      const fresh: RowBatch = { rows: indices.map((i) => batch.rows[i]!) };
+      if (batch.raw) fresh.raw = indices.map((i) => batch.raw![i]!);
+      // Only the first batch after a resume is cut; re-serialising its kept rows parses back the same.
+      if (batch.text !== undefined) fresh.text = (fresh.raw ?? fresh.rows.map((r) => JSON.stringify(r))).join(', ');
+      return fresh;
+    },
+  };
+}
+
+const RAW_BATCH_BYTES = 256 << 10;
+
+const RAW_BATCHES: BatchKind<RawRowBatch> = {
+  // Big batches: the resume logic parses a row or two of each, and the file gets fewer, larger writes.
+  splitter: () => new JsonRowSplitter({ batchBytes: RAW_BATCH_BYTES }),
+  count: (batch) => batch.count,
+  row: (batch, i) => rawRowAt<Row>(batch, i),
+  select: selectRawRows,
+};
+
+async function* streamBatches<B>(
+  ctx: ClientContext,
+  request: DataRequest,
+  kind: BatchKind<B>,
+  signal: AbortSignal | undefined,
+  progress: StreamProgress,
+): AsyncGenerator<B, void, undefined> {
   const template = ASSET_ENDPOINTS[request.kind].data;
   let resume: ResumePoint | undefined;
+  /** Set while a resumed stream repeats rows already delivered; cleared once it is past them. */
+  let replay: ResumePoint | undefined;
   let failures = 0;
   let rowsAtLastFailure = -1;
 
@@ -64,9 +124,9 @@ export async function* streamRowBatches(
     const query: DataQuery = { ...request.query };
     if (resume) {
       query.start_datetime = formatDataTime(new Date(resume.timestamp * 1000));
-      resume.skipped = 0; // each resumed stream repeats the rows at the resume point from the start
+      replay = { ...resume, skipped: 0 }; // each resumed stream repeats the rows at the resume point from the start
     }
-    const parser = new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false });
+    const splitter = kind.splitter();
     try {
       const body = await unwrap(
         ctx.api.GET(template, {
@@ -82,21 +142,24 @@ export async function* streamRowBatches(
         // A body already buffered keeps flowing after an abort; stop at the next chunk.
         signal?.throwIfAborted();
         progress.bytes += chunk.byteLength;
-        const batch = parser.push(chunk);
+        const batch = splitter.push(chunk);
         if (batch) {
-          const fresh = takeFresh(batch, resume);
+          const fresh = replay ? takeFresh(kind, batch, replay) : batch;
+          if (replay?.passed) replay = undefined;
           if (fresh) {
-            resume = resumePointAfter(fresh.rows, resume);
-            progress.rows += fresh.rows.length;
+            resume = resumePointAfter(kind, fresh, resume);
+            progress.rows += kind.count(fresh);
             yield fresh;
           }
         }
       }
-      const last = parser.end();
-      if (last) {
-        const fresh = takeFresh(last, resume);
+      // end() hands out the last rows first; a fault after them (or the truncation) comes from the next call.
+      for (let last = splitter.end(); last; last = splitter.end()) {
+        const fresh = replay ? takeFresh(kind, last, replay) : last;
+        if (replay?.passed) replay = undefined;
         if (fresh) {
-          progress.rows += fresh.rows.length;
+          resume = resumePointAfter(kind, fresh, resume);
+          progress.rows += kind.count(fresh);
           yield fresh;
         }
       }
@@ -145,58 +208,62 @@ interface ResumePoint {
   siteIds?: Set<number>;
   /** Rows at `timestamp` dropped so far from the resumed stream. */
   skipped?: number;
+  /** The resumed stream has reached a later timestamp: nothing more to drop. */
+  passed?: boolean;
 }
 
-function resumePointAfter(rows: Row[], previous: ResumePoint | undefined): ResumePoint | undefined {
-  const last = rows[rows.length - 1];
-  if (!last) return previous;
-  const timestamp = Number(last.timestamp);
-  // Rows already counted at this timestamp in earlier batches still count.
+/** The resume point after `batch`: only the rows at its last timestamp are looked at. */
+function resumePointAfter<B>(kind: BatchKind<B>, batch: B, previous: ResumePoint | undefined): ResumePoint | undefined {
+  const n = kind.count(batch);
+  if (n === 0) return previous;
+  const timestamp = Number(kind.row(batch, n - 1).timestamp);
   const point: ResumePoint = { timestamp, count: 0 };
-  if (previous && previous.timestamp === timestamp && rows.every((r) => Number(r.timestamp) === timestamp)) {
-    point.count = previous.count;
-    if (previous.siteIds) point.siteIds = new Set(previous.siteIds);
-  }
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
+  let i = n - 1;
+  for (; i >= 0; i--) {
+    const row = kind.row(batch, i);
     if (Number(row.timestamp) !== timestamp) break;
     point.count++;
     if (typeof row.site_id === 'number') (point.siteIds ??= new Set()).add(row.site_id);
+  }
+  // The whole batch at one timestamp: rows counted at it in earlier batches still count.
+  if (i < 0 && previous && previous.timestamp === timestamp) {
+    point.count += previous.count;
+    if (previous.siteIds) for (const id of previous.siteIds) (point.siteIds ??= new Set()).add(id);
   }
   return point;
 }
 
 /**
  * Drops, from the first batches of a resumed stream, the rows before the resume point and the rows at it
- * that were delivered already (by `site_id` when rows have one, else by count). Later batches pass as is.
+ * that were delivered already (by `site_id` when rows have one, else by count). Rows are in timestamp
+ * order, so only the rows up to the first later timestamp are looked at; then `resume.passed` is set.
  */
-function takeFresh(batch: JsonArrayBatch<Row>, resume: ResumePoint | undefined): RowBatch | undefined {
-  if (!resume || batch.rows.length === 0) return batch.rows.length ? batch : undefined;
-  const first = batch.rows[0]!;
-  if (Number(first.timestamp) > resume.timestamp) return batch;
-
+function takeFresh<B>(kind: BatchKind<B>, batch: B, resume: ResumePoint): B | undefined {
+  const n = kind.count(batch);
+  if (n === 0) return undefined;
   let skipAtResume = resume.count - (resume.skipped ?? 0);
   const keep: number[] = [];
-  batch.rows.forEach((row, i) => {
+  let i = 0;
+  for (; i < n; i++) {
+    const row = kind.row(batch, i);
     const ts = Number(row.timestamp);
-    if (ts < resume.timestamp) return;
-    if (ts === resume.timestamp) {
-      const seen = resume.siteIds && typeof row.site_id === 'number' ? resume.siteIds.has(row.site_id) : skipAtResume > 0;
-      if (seen) {
-        skipAtResume--;
-        resume.skipped = (resume.skipped ?? 0) + 1;
-        return;
-      }
+    if (ts > resume.timestamp) {
+      resume.passed = true;
+      break;
+    }
+    if (ts < resume.timestamp) continue;
+    const seen = resume.siteIds && typeof row.site_id === 'number' ? resume.siteIds.has(row.site_id) : skipAtResume > 0;
+    if (seen) {
+      skipAtResume--;
+      resume.skipped = (resume.skipped ?? 0) + 1;
+      continue;
     }
     keep.push(i);
-  });
-  if (keep.length === batch.rows.length) return batch;
+  }
+  if (keep.length === i) return batch;
+  for (; i < n; i++) keep.push(i);
   if (keep.length === 0) return undefined;
-  const fresh: RowBatch = { rows: keep.map((i) => batch.rows[i]!) };
-  if (batch.raw) fresh.raw = keep.map((i) => batch.raw![i]!);
-  // Only the first batch after a resume is cut; re-serialising its kept rows parses back the same.
-  if (batch.text !== undefined) fresh.text = (fresh.raw ?? fresh.rows.map((r) => JSON.stringify(r))).join(', ');
-  return fresh;
+  return kind.select(batch, keep);
 }
 
 /** A break worth resuming from: the body was cut, the socket reset, or the connection failed. */

@@ -5,6 +5,7 @@ import { parseString } from 'fast-csv';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { APICompatibilityError, ConnectionError, Restream, ValidationError } from '../../src';
 import type { Row } from '../../src/data/stream';
+import { prng, randomString } from '../helpers/random-json';
 
 let mock: MockServer;
 let dir: string;
@@ -223,6 +224,24 @@ describe('resuming broken streams', () => {
     expect(dataRequests()[1]!.query.start_datetime).toEqual([new Date(sent[index]!.timestamp * 1000).toISOString().slice(0, 19).replace('T', ' ')]);
   });
 
+  it.each(['json', 'ndjson'])('saves routed pad data cut inside a shared timestamp to .%s without duplicates', async (ext) => {
+    const body = await directBody(PAD_DATA, { ...query, routed: 'true' });
+    const sent = JSON.parse(body) as Row[];
+    mock.clearRequests();
+    // Cut inside the third row of a timestamp, then again a third of the way into the resumed body.
+    const rowsText = body.split('}, {');
+    const offset = Buffer.byteLength(rowsText.slice(0, 6001).join('}, {')) + 20;
+    mock.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
+    mock.faults.cutStream({ path: PAD_DATA, afterBytes: Math.floor(body.length / 3), times: 1 });
+    const file = path.join(dir, `routed.${ext}`);
+    const result = await client().pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).save(file);
+    const text = await readFile(file, 'utf8');
+    const saved = ext === 'json' ? (JSON.parse(text) as Row[]) : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
+    expect(saved).toEqual(sent);
+    expect(result.rows).toBe(sent.length);
+    expect(dataRequests()).toHaveLength(3);
+  });
+
   it('survives several breaks in one download', async () => {
     const body = await directBody(SITE_DATA, query);
     mock.clearRequests();
@@ -277,7 +296,9 @@ describe('save', () => {
       const cells = parsed[i + 1]!;
       header.forEach((column, c) => {
         const value = row[column];
-        expect(cells[c]).toBe(value === null || value === undefined ? '' : String(value));
+        // Numbers are the text the API sent (1.0 stays 1.0): the very same double, never re-rounded.
+        if (typeof value === 'number') expect(Object.is(Number(cells[c]), value)).toBe(true);
+        else expect(cells[c]).toBe(value === null || value === undefined ? '' : String(value));
       });
     });
   });
@@ -293,7 +314,7 @@ describe('save', () => {
     expect(await parseCsv(text)).toEqual([
       ['timestamp', 'a', 'b', 'c'],
       ['1', '1.5', '', ''],
-      ['2', '2', 'x,y', ''],
+      ['2', '2.0', 'x,y', ''], // numbers exactly as sent
       ['3', '', '', 'say "hi"\nthere'],
       ['4', '', 'O', ''],
     ]);
@@ -310,14 +331,28 @@ describe('save', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toHaveLength(1200);
   });
 
-  it('keeps the old file and leaves no temp file when a save fails', async () => {
-    const file = path.join(dir, 'keep.csv');
+  it.each(['csv', 'json', 'ndjson', 'parquet'])('keeps the old .%s file and leaves no temp file when a row is malformed', async (ext) => {
+    const file = path.join(dir, `keep.${ext}`);
     await writeFile(file, 'old contents');
     mock.faults.malformNext({ path: SITE_DATA, body: '[{"timestamp": 1, "a": 1}, {"timestamp": 2, "a": nope}]' });
     const error = await client().site(1112).getData(filters).save(file, { overwrite: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APICompatibilityError);
+    expect((error as APICompatibilityError).message).toMatch(/not a JSON array of rows/);
     expect(await readFile(file, 'utf8')).toBe('old contents');
-    expect(await readdir(dir)).toEqual(['keep.csv']);
+    expect(await readdir(dir)).toEqual([`keep.${ext}`]);
+  });
+
+  it('passes the API bytes through to .json and .ndjson (a row with unusual spacing keeps it)', async () => {
+    const body = '[{"timestamp": 1,"a":1.50, "s": "x}, {y"},\n {"timestamp": 2, "a": 1e-7, "u": "\\u00e9"}]';
+    for (const ext of ['json', 'ndjson']) {
+      mock.faults.malformNext({ path: SITE_DATA, body });
+      const file = path.join(dir, `raw.${ext}`);
+      const result = await client().site(1112).getData(filters).save(file);
+      const text = await readFile(file, 'utf8');
+      if (ext === 'json') expect(text).toBe(body);
+      else expect(text).toBe('{"timestamp": 1,"a":1.50, "s": "x}, {y"}\n{"timestamp": 2, "a": 1e-7, "u": "\\u00e9"}\n');
+      expect(result.rows).toBe(2);
+    }
   });
 
   it('rejects an unknown extension and a missing directory before any request', async () => {
@@ -338,47 +373,104 @@ function parseCsv(text: string): Promise<string[][]> {
   });
 }
 
-describe('ndjsonLines', () => {
-  // Imported here to test the text fast path and its fallbacks directly.
+describe('CsvTableWriter', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ndjsonLines } = require('../../src/data/formats') as typeof import('../../src/data/formats');
-  const rows = [{ timestamp: 1, a: 1 }, { timestamp: 2, s: '}, {' }, { timestamp: 3, n: { x: 1 } }];
-  it('turns batch text into lines, or falls back to serialising when separators are ambiguous', () => {
-    const plain = [{ timestamp: 1, a: 1.5 }, { timestamp: 2, a: 2 }];
-    expect(ndjsonLines({ rows: plain, text: '{"timestamp": 1, "a": 1.5}, {"timestamp": 2, "a": 2.0}' })).toBe(
-      '{"timestamp": 1, "a": 1.5}\n{"timestamp": 2, "a": 2.0}\n',
-    );
-    const tricky = '{"timestamp": 1, "a": 1}, {"timestamp": 2, "s": "}, {"}, {"timestamp": 3, "n": {"x": 1}}';
-    const lines = ndjsonLines({ rows: rows as never, text: tricky }).trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual(rows);
-    const spaced = ndjsonLines({ rows: plain, text: '{"timestamp": 1, "a": 1.5},{"timestamp": 2, "a": 2.0}' });
-    expect(spaced.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual(plain);
-  });
-});
-
-describe('CsvSpoolWriter', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CsvSpoolWriter } = require('../../src/data/csv') as typeof import('../../src/data/csv');
+  const { CsvTableWriter } = require('../../src/data/csv') as typeof import('../../src/data/csv');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { FileSink } = require('../../src/data/sink') as typeof import('../../src/data/sink');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { JsonRowSplitter } = require('../../src/data/json-row-splitter') as typeof import('../../src/data/json-row-splitter');
 
-  it('pads rows of earlier batches when columns appear in later ones, respecting quoted newlines', async () => {
+  const batches = [
+    [{ timestamp: 1, a: 'line\none' }, { timestamp: 2, a: 2 }],
+    [{ timestamp: 3, a: 3, b: 'x' }],
+    [{ timestamp: 4, c: '"q"' }, { timestamp: 5, a: 5, b: 'y', c: 'z' }, { timestamp: 6, d: ' pad ' }],
+  ];
+  const expected = [
+    ['timestamp', 'a', 'b', 'c', 'd'],
+    ['1', 'line\none', '', '', ''],
+    ['2', '2', '', '', ''],
+    ['3', '3', 'x', '', ''],
+    ['4', '', '', '"q"', ''],
+    ['5', '5', 'y', 'z', ''],
+    ['6', '', '', '', ' pad '],
+  ];
+
+  async function written(feed: (writer: InstanceType<typeof CsvTableWriter>) => Promise<void>): Promise<string[][]> {
+    await rm(path.join(dir, 'multi.csv'), { force: true });
     const target = path.join(dir, 'multi.csv');
-    const writer = new CsvSpoolWriter(target);
-    await writer.write({ rows: [{ timestamp: 1, a: 'line\none' }, { timestamp: 2, a: 2 }] as never });
-    await writer.write({ rows: [{ timestamp: 3, a: 3, b: 'x' }] as never });
-    await writer.write({ rows: [{ timestamp: 4, c: '"q"' }, { timestamp: 5, a: 5, b: 'y', c: 'z' }] as never });
     const sink = new FileSink(target);
-    await writer.finish(sink);
+    const writer = new CsvTableWriter(sink);
+    await feed(writer);
+    await writer.finish();
     await sink.close();
-    expect(await parseCsv(await readFile(target, 'utf8'))).toEqual([
-      ['timestamp', 'a', 'b', 'c'],
-      ['1', 'line\none', '', ''],
-      ['2', '2', '', ''],
-      ['3', '3', 'x', ''],
-      ['4', '', '', '"q"'],
-      ['5', '5', 'y', 'z'],
-    ]);
-    expect(await readdir(dir)).toEqual(['multi.csv']); // the spool is gone
+    expect(await readdir(dir)).toEqual(['multi.csv']); // no side file left
+    return parseCsv(await readFile(target, 'utf8'));
+  }
+
+  async function writtenText(feed: (writer: InstanceType<typeof CsvTableWriter>) => Promise<void>): Promise<string> {
+    const target = path.join(dir, 'fuzz.csv');
+    await rm(target, { force: true });
+    const sink = new FileSink(target);
+    const writer = new CsvTableWriter(sink);
+    await feed(writer);
+    await writer.finish();
+    await sink.close();
+    return readFile(target, 'utf8');
+  }
+
+  it('pads lines written before a column appeared (parsed rows), respecting quoted newlines', async () => {
+    expect(await written(async (w) => { for (const rows of batches) await w.write({ rows: rows as never }); })).toEqual(expected);
+  });
+
+  it('does the same from raw rows, without parsing them', async () => {
+    const raw = (rows: object[]) => new JsonRowSplitter().push(Buffer.from(JSON.stringify(rows)))!;
+    expect(await written(async (w) => { for (const rows of batches) await w.writeRaw(raw(rows)); })).toEqual(expected);
+  });
+
+  it('gives the first batch every column found in it (no rewrite needed)', async () => {
+    const rows = [{ timestamp: 1 }, { timestamp: 2, late: 1.5 }];
+    const raw = new JsonRowSplitter().push(Buffer.from(JSON.stringify(rows)))!;
+    expect(await written((w) => w.writeRaw(raw))).toEqual([['timestamp', 'late'], ['1', ''], ['2', '1.5']]);
+    expect(await written((w) => w.write({ rows: rows as never }))).toEqual([['timestamp', 'late'], ['1', ''], ['2', '1.5']]);
+  });
+
+  it('writes the same bytes from raw rows as from parsed rows (seeded fuzz: keys in any order, nasty strings)', async () => {
+    const rnd = prng(23);
+    const keys = ['timestamp', 'a', 'b', 'site_id', 'c,d', 'é', 'q"uote', 'x'];
+    const values = (): unknown => {
+      const r = rnd();
+      if (r < 0.4) return (rnd() - 0.5) * 10 ** Math.floor(rnd() * 30 - 10);
+      if (r < 0.5) return null;
+      if (r < 0.55) return rnd() < 0.5;
+      if (r < 0.6) return [1, { k: 'v,"' }];
+      return randomString(rnd);
+    };
+    for (let round = 0; round < 30; round++) {
+      const batchesOfRows: Array<Array<Record<string, unknown>>> = [];
+      for (let b = 0; b < 1 + Math.floor(rnd() * 4); b++) {
+        const rows: Array<Record<string, unknown>> = [];
+        for (let r = 0; r < Math.floor(rnd() * 6) + 1; r++) {
+          const row: Record<string, unknown> = {};
+          for (const key of keys) if (rnd() < 0.6) row[key] = values();
+          // Shuffle the key order now and then.
+          rows.push(rnd() < 0.3 ? Object.fromEntries(Object.entries(row).reverse()) : row);
+        }
+        batchesOfRows.push(rows);
+      }
+      const parsed = await writtenText((w) => batchesOfRows.reduce((p, rows) => p.then(() => w.write({ rows: rows as never })), Promise.resolve()));
+      const raw = await writtenText((w) =>
+        batchesOfRows.reduce((p, rows) => p.then(() => w.writeRaw(new JsonRowSplitter().push(Buffer.from(JSON.stringify(rows, null, rnd() < 0.5 ? 1 : 0)))!)), Promise.resolve()),
+      );
+      expect(raw).toBe(parsed);
+    }
+  });
+
+  it('writes numbers as sent, and decodes strings that need it', async () => {
+    const body = '[{"timestamp": 1, "a": 1.0, "b": -0.0, "c": 1e-05, "d": 12345678901234567890, "e": "x,y", "f": "\\u00e9", "g": [1, {"h": "]"}], "i": true, "j": null, "k": "\\u00a0nbsp", "l": "caf\u00e9"}]';
+    const raw = new JsonRowSplitter().push(Buffer.from(body))!;
+    const [header, row] = await written((w) => w.writeRaw(raw));
+    expect(header).toEqual(['timestamp', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].filter((c) => c !== 'h'));
+    expect(row).toEqual(['1', '1.0', '-0.0', '1e-05', '12345678901234567890', 'x,y', 'é', '[1,{"h":"]"}]', 'true', '', '\u00a0nbsp', 'café']);
   });
 });

@@ -366,8 +366,9 @@ describe('manifest and resuming', () => {
 describe('failures', () => {
   it('a chunk that breaks mid-stream leaves no file under its name; the others complete', async () => {
     const rs = client({ attempts: 2 });
-    // 1112's stream is cut after ~200 KB (rows were written), and every resumed stream breaks before a row.
-    mock.faults.cutStream({ path: dataPath(1112), afterBytes: 200_000 });
+    // 1112's stream is cut after ~600 KB (rows were written: saves take rows in ~256 KB batches), and every
+    // resumed stream breaks before a row.
+    mock.faults.cutStream({ path: dataPath(1112), afterBytes: 600_000 });
     mock.faults.cutStream({ path: dataPath(1112), afterBytes: 0, times: 1000 });
     const exporting = rs.export({ sites: [1111, 1112], startDatetime: '2025-03-01T00:00:00Z', endDatetime: '2025-03-01T00:59:59Z', chunk: '1h', format: 'csv', dir });
     const error = (await exporting.catch((e: unknown) => e)) as ExportError;

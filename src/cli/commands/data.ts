@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../http/errors';
 import type { Data } from '../../data/data';
 import { RESOLUTION_SECONDS, type DataFilters } from '../../data/filters';
-import { ndjsonLines } from '../../data/formats';
+import { rawNdjsonLines } from '../../data/formats';
 import type { DataChange } from '../../models/data-change';
 import { dataFilters, resolveTarget, withDataFlags, withTarget, type DataFlags } from '../args';
 import { cliIo, globalsOf, makeClient, wantProgress, type GlobalOptions } from '../context';
@@ -72,9 +72,9 @@ async function download(lazy: Data, controller: AbortController, sink: Sink, glo
     if (toStdout) {
       stdout.onClosed(() => controller.abort(new BrokenPipe()));
       progress = showProgress ? createProgress({ ...(sink.total ? { total: sink.total } : {}) }) : undefined;
-      for await (const batch of lazy.batches({ keepText: true })) {
-        await stdout.write(ndjsonLines(batch));
-        rows += batch.rows.length;
+      for await (const batch of lazy.rawBatches()) {
+        await stdout.write(rawNdjsonLines(batch));
+        rows += batch.count;
         progress?.update(rows);
         if (stdout.closed) break;
       }

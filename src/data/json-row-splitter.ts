@@ -1,0 +1,471 @@
+/**
+ * Splits a streamed `/data/` body (one JSON array of row objects) into complete rows without parsing
+ * them: every byte is checked against JSON's grammar, but no object, string or number is built. Saves
+ * that need no transformation (`.json`, `.ndjson`) write these bytes as they came, so they cost a
+ * fraction of `JSON.parse` (which spends most of its time building objects and converting 17-digit
+ * floats); the few rows the resume logic looks at are parsed on demand.
+ *
+ * The validator is exact: a row passes if and only if `JSON.parse` accepts its text as an object. A row is
+ * validated from its `{` in one go; when it is still incomplete at the end of the data received so far
+ * it is validated again, from its start, once more bytes arrive (rows are a few hundred bytes; the retry
+ * waits for the pending row to double in size, so a freak multi-megabyte row stays linear).
+ */
+import { MalformedJsonError, TruncatedStreamError, type JsonRow } from './json-array-parser';
+
+/** Complete rows as the API sent them. */
+export interface RawRowBatch {
+  /** From the first row's `{` to the last row's `}`, separators included: valid JSON array content. */
+  bytes: Buffer;
+  /** `[start, end)` of each row within `bytes`, two entries per row. */
+  spans: Uint32Array;
+  /** Rows in the batch (never 0). */
+  count: number;
+  /** Byte offset in the stream of the first row's `{`. */
+  startOffset: number;
+}
+
+/** Row `i` of a raw batch, parsed. */
+export function rawRowAt<Row = JsonRow>(batch: RawRowBatch, i: number): Row {
+  return JSON.parse(batch.bytes.toString('utf8', batch.spans[2 * i], batch.spans[2 * i + 1])) as Row;
+}
+
+/** A raw batch of the rows at `indices` (ascending), separated by `, `. */
+export function selectRawRows(batch: RawRowBatch, indices: readonly number[]): RawRowBatch {
+  const { bytes, spans } = batch;
+  let size = Math.max(0, indices.length - 1) * 2;
+  for (const i of indices) size += spans[2 * i + 1]! - spans[2 * i]!;
+  const out = Buffer.allocUnsafe(size);
+  const outSpans = new Uint32Array(indices.length * 2);
+  let at = 0;
+  indices.forEach((i, k) => {
+    if (k > 0) at += out.write(', ', at, 'latin1');
+    outSpans[2 * k] = at;
+    at += bytes.copy(out, at, spans[2 * i], spans[2 * i + 1]);
+    outSpans[2 * k + 1] = at;
+  });
+  return { bytes: out, spans: outSpans, count: indices.length, startOffset: batch.startOffset + (spans[2 * indices[0]!] ?? 0) };
+}
+
+// Bytes.
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SLASH = 0x2f;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+/** Validator outcomes below zero: the value runs past the data so far, or is invalid (at `-(r + 2)`). */
+const INCOMPLETE = -1;
+const invalidAt = (i: number): number => -(i + 2);
+
+/** Nesting deeper than this inside one row is refused (rows are flat objects in practice). */
+const MAX_DEPTH = 512;
+/** A partial row above this size is re-validated only once it has doubled. */
+const RETRY_GROWTH_FLOOR = 64 << 10;
+const SCRATCH_INITIAL_BYTES = 256 << 10;
+const SCRATCH_SHRINK_BYTES = 8 << 20;
+
+const isWs = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
+const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
+
+// Container kinds on the validator's stack.
+const IN_OBJECT = 1;
+const IN_ARRAY = 2;
+// Validator states.
+const EXPECT_VALUE = 0;
+const AFTER_VALUE = 1;
+const EXPECT_KEY = 2;
+
+/** Index past the closing quote of the string whose body starts at `i`, or INCOMPLETE / invalidAt. */
+function endOfString(b: Buffer, i: number, n: number): number {
+  while (i < n) {
+    const c = b[i]!;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) {
+      if (i + 1 >= n) return INCOMPLETE;
+      const e = b[i + 1]!;
+      if (e === 0x75 /* u */) {
+        for (let k = i + 2; k < i + 6; k++) {
+          if (k >= n) return INCOMPLETE;
+          const h = b[k]! | 0x20; // lower-cased letter; digits unchanged
+          if (!((h >= ZERO && h <= NINE) || (h >= 0x61 && h <= 0x66))) return invalidAt(k);
+        }
+        i += 6;
+        continue;
+      }
+      // " \ / b f n r t
+      if (e !== QUOTE && e !== BACKSLASH && e !== SLASH && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return invalidAt(i + 1);
+      i += 2;
+      continue;
+    }
+    if (c < 0x20) return invalidAt(i);
+    i++;
+  }
+  return INCOMPLETE;
+}
+
+/** Index past the number starting at `i` (JSON grammar), or INCOMPLETE / invalidAt. */
+function endOfNumber(b: Buffer, i: number, n: number): number {
+  if (b[i] === MINUS) i++;
+  if (i >= n) return INCOMPLETE;
+  let c = b[i]!;
+  if (c === ZERO) {
+    i++;
+  } else if (c > ZERO && c <= NINE) {
+    i++;
+    while (i < n && isDigit(b[i]!)) i++;
+  } else {
+    return invalidAt(i);
+  }
+  if (i >= n) return INCOMPLETE;
+  c = b[i]!;
+  if (c === DOT) {
+    i++;
+    if (i >= n) return INCOMPLETE;
+    if (!isDigit(b[i]!)) return invalidAt(i);
+    while (i < n && isDigit(b[i]!)) i++;
+    if (i >= n) return INCOMPLETE;
+    c = b[i]!;
+  }
+  if (c === 0x65 || c === 0x45) {
+    i++;
+    if (i >= n) return INCOMPLETE;
+    c = b[i]!;
+    if (c === PLUS || c === MINUS) i++;
+    if (i >= n) return INCOMPLETE;
+    if (!isDigit(b[i]!)) return invalidAt(i);
+    while (i < n && isDigit(b[i]!)) i++;
+    if (i >= n) return INCOMPLETE;
+  }
+  return i;
+}
+
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
+
+function endOfLiteral(b: Buffer, i: number, n: number, word: Buffer): number {
+  for (let k = 0; k < word.length; k++) {
+    if (i + k >= n) return INCOMPLETE;
+    if (b[i + k] !== word[k]) return invalidAt(i + k);
+  }
+  return i + word.length;
+}
+
+/**
+ * Validates the JSON object starting at `b[i]` (a `{`). Returns the index just past its closing `}`,
+ * INCOMPLETE when the data ends first, or invalidAt(position) when it is not valid JSON.
+ */
+export function endOfObject(b: Buffer, i: number, n: number, stack: Uint8Array): number {
+  let depth = 0;
+  let state = EXPECT_VALUE;
+  for (;;) {
+    while (i < n && isWs(b[i]!)) i++;
+    if (i >= n) return INCOMPLETE;
+    const c = b[i]!;
+    if (state === AFTER_VALUE) {
+      const kind = stack[depth - 1];
+      if (c === COMMA) {
+        i++;
+        state = kind === IN_OBJECT ? EXPECT_KEY : EXPECT_VALUE;
+      } else if (c === (kind === IN_OBJECT ? RBRACE : RBRACKET)) {
+        i++;
+        if (--depth === 0) return i;
+      } else {
+        return invalidAt(i);
+      }
+    } else if (state === EXPECT_KEY) {
+      if (c !== QUOTE) return invalidAt(i);
+      i = endOfString(b, i + 1, n);
+      if (i < 0) return i;
+      while (i < n && isWs(b[i]!)) i++;
+      if (i >= n) return INCOMPLETE;
+      if (b[i] !== COLON) return invalidAt(i);
+      i++;
+      state = EXPECT_VALUE;
+    } else if (c === QUOTE) {
+      i = endOfString(b, i + 1, n);
+      if (i < 0) return i;
+      state = AFTER_VALUE;
+    } else if (c === MINUS || isDigit(c)) {
+      i = endOfNumber(b, i, n);
+      if (i < 0) return i;
+      state = AFTER_VALUE;
+    } else if (c === LBRACE || c === LBRACKET) {
+      if (depth === 0 && c !== LBRACE) return invalidAt(i);
+      if (depth >= MAX_DEPTH) return invalidAt(i);
+      i++;
+      while (i < n && isWs(b[i]!)) i++;
+      if (i >= n) return INCOMPLETE;
+      if (b[i] === (c === LBRACE ? RBRACE : RBRACKET)) {
+        i++;
+        if (depth === 0) return i;
+        state = AFTER_VALUE;
+      } else {
+        stack[depth++] = c === LBRACE ? IN_OBJECT : IN_ARRAY;
+        state = c === LBRACE ? EXPECT_KEY : EXPECT_VALUE;
+      }
+    } else if (c === 0x74 /* t */ || c === 0x66 /* f */ || c === 0x6e /* n */) {
+      i = endOfLiteral(b, i, n, c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL);
+      if (i < 0) return i;
+      state = AFTER_VALUE;
+    } else {
+      return invalidAt(i);
+    }
+  }
+}
+
+// Splitter phases and top-level positions (as in JsonArrayParser).
+const PHASE_BEFORE = 0;
+const PHASE_ARRAY = 1;
+const PHASE_AFTER = 2;
+const TOP_FIRST = 0;
+const TOP_ELEM = 1;
+const TOP_AFTER = 2;
+
+/**
+ * Incremental splitter for one top-level JSON array of objects, with the same contract as
+ * `JsonArrayParser` (push chunks, `end()` at the end of input, `TruncatedStreamError` without the closing
+ * `]`, `MalformedJsonError` on bad input after the good rows before it), handing out raw row bytes.
+ */
+export class JsonRowSplitter {
+  private readonly batchBytes: number;
+  private phase = PHASE_BEFORE;
+  private top = TOP_FIRST;
+  private error: Error | undefined;
+  private ended = false;
+  private readonly stack = new Uint8Array(MAX_DEPTH);
+
+  /** Pending bytes live in scratch[0, len); scratch[0] is stream byte `base`. */
+  private scratch: Buffer = Buffer.allocUnsafeSlow(SCRATCH_INITIAL_BYTES);
+  private len = 0;
+  private base = 0;
+  /** Pending length at the last failed attempt on a partial row (0: none). */
+  private triedLen = 0;
+
+  private _bytesConsumed = 0;
+  private _rowsEmitted = 0;
+  private _lastRowEndOffset = 0;
+
+  /**
+   * @param options.batchBytes cut rows only once this many bytes are pending (and at the end), so batches
+   *   are about this big whatever the network's chunk size: fewer, larger writes downstream. Default 0:
+   *   every push hands out the rows it completed.
+   */
+  constructor(options: { batchBytes?: number } = {}) {
+    this.batchBytes = options.batchBytes ?? 0;
+  }
+
+  get bytesConsumed(): number {
+    return this._bytesConsumed;
+  }
+  get rowsEmitted(): number {
+    return this._rowsEmitted;
+  }
+  get lastRowEndOffset(): number {
+    return this._lastRowEndOffset;
+  }
+
+  /** Feeds the next chunk; returns the rows it completed. */
+  push(chunk: Uint8Array): RawRowBatch | undefined {
+    if (this.error) throw this.error;
+    if (this.ended) throw new Error('JsonRowSplitter: push() after end()');
+    if (chunk.length === 0) return undefined;
+    this._bytesConsumed += chunk.length;
+    this.append(chunk);
+    if (this.phase === PHASE_BEFORE && !this.findOpeningBracket()) return undefined;
+    if (this.phase === PHASE_ARRAY) {
+      if (this.len < this.batchBytes) return undefined;
+      if (this.triedLen > RETRY_GROWTH_FLOOR && this.len < 2 * this.triedLen) return undefined;
+      return this.split();
+    }
+    this.checkTrailing();
+    return undefined;
+  }
+
+  /** Declares the input finished; throws TruncatedStreamError if the closing `]` never came. */
+  end(): RawRowBatch | undefined {
+    if (this.error) throw this.error;
+    let batch: RawRowBatch | undefined;
+    if (!this.ended) {
+      this.ended = true;
+      if (this.phase === PHASE_ARRAY && this.len > 0) batch = this.split();
+    }
+    if (batch) return batch;
+    if (this.error) throw this.error;
+    if (this.phase !== PHASE_AFTER) {
+      this.error = new TruncatedStreamError(this._rowsEmitted, this._lastRowEndOffset, this._bytesConsumed);
+      throw this.error;
+    }
+    this.scratch = Buffer.allocUnsafeSlow(0);
+    this.len = 0;
+    return undefined;
+  }
+
+  private append(bytes: Uint8Array): void {
+    const need = this.len + bytes.length;
+    if (need > this.scratch.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.scratch.length * 2));
+      this.scratch.copy(grown, 0, 0, this.len);
+      this.scratch = grown;
+    }
+    this.scratch.set(bytes, this.len);
+    this.len = need;
+  }
+
+  private consume(n: number): void {
+    const rest = this.len - n;
+    if (rest > 0 && n > 0) this.scratch.copyWithin(0, n, this.len);
+    this.len = rest;
+    this.base += n;
+    if (this.scratch.length > SCRATCH_SHRINK_BYTES && rest < this.scratch.length >> 3) {
+      const smaller = Buffer.allocUnsafeSlow(Math.max(rest * 2, SCRATCH_INITIAL_BYTES));
+      this.scratch.copy(smaller, 0, 0, rest);
+      this.scratch = smaller;
+    }
+  }
+
+  private findOpeningBracket(): boolean {
+    const b = this.scratch;
+    let i = 0;
+    if (this.base === 0 && b[0] === 0xef) {
+      // A UTF-8 byte order mark, possibly split across chunks.
+      if ((this.len >= 2 && b[1] !== 0xbb) || (this.len >= 3 && b[2] !== 0xbf)) this.fail(0, "expected '[' at the start of the JSON array");
+      if (this.len < 3) return false;
+      i = 3;
+    }
+    while (i < this.len && isWs(b[i]!)) i++;
+    if (i === this.len) {
+      this.consume(i);
+      return false;
+    }
+    if (b[i] !== LBRACKET) this.fail(i, "expected '[' at the start of the JSON array");
+    this.consume(i + 1);
+    this.phase = PHASE_ARRAY;
+    return true;
+  }
+
+  private checkTrailing(): void {
+    const b = this.scratch;
+    for (let i = 0; i < this.len; i++) if (!isWs(b[i]!)) this.fail(i, "unexpected data after the closing ']'");
+    this.consume(this.len);
+  }
+
+  /**
+   * Cuts out every complete row of the pending bytes. Rows before a fault are handed out first; the fault
+   * is then thrown by the next call.
+   */
+  private split(): RawRowBatch | undefined {
+    const b = this.scratch;
+    const n = this.len;
+    const stack = this.stack;
+    let spans: number[] | undefined;
+    let top = this.top;
+    let i = 0;
+    let keep = 0; // pending bytes before this index are done with
+    let fault: { at: number; reason: string } | undefined;
+    for (;;) {
+      while (i < n && isWs(b[i]!)) i++;
+      if (i >= n) {
+        keep = n;
+        break;
+      }
+      const c = b[i]!;
+      if (top === TOP_AFTER) {
+        if (c === COMMA) {
+          top = TOP_ELEM;
+          i++;
+          continue;
+        }
+        if (c === RBRACKET) {
+          this.phase = PHASE_AFTER;
+          keep = i + 1;
+          break;
+        }
+        fault = { at: i, reason: "expected ',' or ']' after a row" };
+        break;
+      }
+      if (c === RBRACKET) {
+        if (top === TOP_ELEM) {
+          fault = { at: i, reason: "unexpected ']' after ',' (trailing comma)" };
+          break;
+        }
+        this.phase = PHASE_AFTER;
+        keep = i + 1;
+        break;
+      }
+      if (c !== LBRACE) {
+        fault = { at: i, reason: c === COMMA ? "unexpected ',' (empty element)" : 'top-level array element is not an object' };
+        break;
+      }
+      const end = endOfObject(b, i, n, stack);
+      if (end === INCOMPLETE) {
+        keep = i;
+        break;
+      }
+      if (end < 0) {
+        fault = { at: -end - 2, reason: this.syntaxReason(i, -end - 2) };
+        break;
+      }
+      (spans ??= []).push(i, end);
+      top = TOP_AFTER;
+      i = end;
+    }
+    this.top = top;
+
+    let batch: RawRowBatch | undefined;
+    if (spans) {
+      const first = spans[0]!;
+      const last = spans[spans.length - 1]!;
+      const rel = new Uint32Array(spans.length);
+      for (let k = 0; k < spans.length; k++) rel[k] = spans[k]! - first;
+      batch = { bytes: Buffer.from(b.subarray(first, last)), spans: rel, count: spans.length >> 1, startOffset: this.base + first };
+      this._rowsEmitted += batch.count;
+      this._lastRowEndOffset = this.base + last;
+    }
+    if (fault) {
+      this.error = this.malformed(fault.at, fault.reason);
+      if (batch) return batch;
+      throw this.error;
+    }
+    const partial = this.phase === PHASE_ARRAY && keep < n;
+    this.consume(keep);
+    this.triedLen = partial ? this.len : 0;
+    if (this.phase === PHASE_AFTER) this.checkTrailing();
+    return batch;
+  }
+
+  /** V8's own words for what is wrong with the row starting at `start` (the validator only knows where). */
+  private syntaxReason(start: number, at: number): string {
+    try {
+      JSON.parse(this.scratch.toString('utf8', start, Math.min(this.len, at + 1)));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').slice(0, 100);
+    }
+    return 'invalid JSON in a row';
+  }
+
+  private fail(i: number, reason: string): never {
+    this.error = this.malformed(i, reason);
+    throw this.error;
+  }
+
+  private malformed(i: number, reason: string): MalformedJsonError {
+    let excerpt = this.scratch.toString('utf8', Math.max(0, i - 30), Math.min(this.len, i + 40));
+    if (excerpt.length > 80) excerpt = excerpt.slice(0, 80);
+    return new MalformedJsonError(reason, this.base + i, excerpt);
+  }
+}
