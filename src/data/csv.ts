@@ -70,7 +70,6 @@ export class CsvTableWriter {
   private headerColumns = 0;
   /** File offsets at which the column count grew: [offset, columns before it]. */
   private readonly growth: Array<{ offset: number; columns: number }> = [];
-  private pendingGrowth = -1;
 
   // Per-row scratch for raw rows: where each column's cell is in the batch bytes.
   private cellStart = new Int32Array(64);

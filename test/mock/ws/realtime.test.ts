@@ -107,6 +107,23 @@ describe('measurement sessions', () => {
     await c.close();
   });
 
+  it('with prerenderHistory, replays exactly the same frames (rendered when the session opens)', async () => {
+    const query = { start_datetime: spaced(T0S - 199), end_datetime: spaced(T0S) };
+    const lazy = await openRaw(mock, SITE, { query: { session_key: 'lazy', ...query } });
+    await lazy.frameCount(200);
+    await lazy.close();
+    const eager = await startRealtimeMock({ realtime: { emptyFrameEvery: 0, prerenderHistory: true } });
+    try {
+      const c = await openRaw(eager, SITE, { query: { session_key: 'lazy', ...query } });
+      await c.frameCount(200);
+      expect(c.frames).toEqual(lazy.frames);
+      await c.close();
+    } finally {
+      await eager.close();
+    }
+    await expect(startRealtimeMock({ realtime: { prerenderHistory: 'yes' as never } })).rejects.toThrow(/prerenderHistory/);
+  });
+
   it('sends live rows only when no time filter is given; shaping filters apply to live rows', async () => {
     const c = await openRaw(mock, SITE, { query: { session_key: 'live', fields: 'clean_conductivity_raw' } });
     mock.realtime.pushMeasurements(1112, 3);
