@@ -114,17 +114,16 @@ export class Data implements AsyncIterable<Row> {
       const progress: StreamProgress = { rows: 0, bytes: 0 };
       try {
         const signal = options.signal ? { signal: options.signal } : {};
-        if (writer.writeRaw) {
-          for await (const batch of this.rawBatches({ progress, ...signal })) {
-            await writer.writeRaw(batch);
+        const pipe = async <B>(batches: AsyncIterable<B>, write: (batch: B) => Promise<void>): Promise<void> => {
+          for await (const batch of batches) {
+            await write(batch);
             options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
           }
-        } else {
-          for await (const batch of this.batches({ ...writer.needs, progress, ...signal })) {
-            await writer.write(batch);
-            options.onProgress?.({ rows: progress.rows, bytes: progress.bytes });
-          }
-        }
+        };
+        // Writers that take the API's bytes get them unparsed (see rawBatches).
+        const { writeRaw } = writer;
+        if (writeRaw) await pipe(this.rawBatches({ progress, ...signal }), (batch) => writeRaw.call(writer, batch));
+        else await pipe(this.batches({ ...writer.needs, progress, ...signal }), (batch) => writer.write(batch));
         await writer.finish();
       } catch (error) {
         await writer.discard();

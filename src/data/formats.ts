@@ -72,8 +72,8 @@ class JsonArrayWriter implements FormatWriter {
   }
 
   async writeRaw(batch: RawRowBatch): Promise<void> {
-    await this.sink.write(this.first ? OPEN_BRACKET : COMMA_SPACE);
-    await this.sink.write(batch.bytes);
+    // One write per batch: a separate write for the separator would cost the file a second round trip.
+    await this.sink.write(Buffer.concat([this.first ? OPEN_BRACKET : COMMA_SPACE, batch.bytes]));
     this.first = false;
   }
 

@@ -96,7 +96,8 @@ function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
   };
 }
 
-const RAW_BATCH_BYTES = 256 << 10;
+/** Half the file sink's buffer, so one batch can be written while the next is cut. */
+const RAW_BATCH_BYTES = 128 << 10;
 
 const RAW_BATCHES: BatchKind<RawRowBatch> = {
   // Big batches: the resume logic parses a row or two of each, and the file gets fewer, larger writes.
@@ -127,6 +128,16 @@ async function* streamBatches<B>(
       replay = { ...resume, skipped: 0 }; // each resumed stream repeats the rows at the resume point from the start
     }
     const splitter = kind.splitter();
+    /** The rows of `batch` not delivered before, counted and remembered as the new resume point. */
+    const accept = (batch: B): B | undefined => {
+      const fresh = replay ? takeFresh(kind, batch, replay) : batch;
+      if (replay?.passed) replay = undefined;
+      if (fresh) {
+        resume = resumePointAfter(kind, fresh, resume);
+        progress.rows += kind.count(fresh);
+      }
+      return fresh;
+    };
     try {
       const body = await unwrap(
         ctx.api.GET(template, {
@@ -143,25 +154,13 @@ async function* streamBatches<B>(
         signal?.throwIfAborted();
         progress.bytes += chunk.byteLength;
         const batch = splitter.push(chunk);
-        if (batch) {
-          const fresh = replay ? takeFresh(kind, batch, replay) : batch;
-          if (replay?.passed) replay = undefined;
-          if (fresh) {
-            resume = resumePointAfter(kind, fresh, resume);
-            progress.rows += kind.count(fresh);
-            yield fresh;
-          }
-        }
+        const fresh = batch && accept(batch);
+        if (fresh) yield fresh;
       }
       // end() hands out the last rows first; a fault after them (or the truncation) comes from the next call.
       for (let last = splitter.end(); last; last = splitter.end()) {
-        const fresh = replay ? takeFresh(kind, last, replay) : last;
-        if (replay?.passed) replay = undefined;
-        if (fresh) {
-          resume = resumePointAfter(kind, fresh, resume);
-          progress.rows += kind.count(fresh);
-          yield fresh;
-        }
+        const fresh = accept(last);
+        if (fresh) yield fresh;
       }
       return;
     } catch (error) {
