@@ -88,10 +88,17 @@ const EXPECT_VALUE = 0;
 const AFTER_VALUE = 1;
 const EXPECT_KEY = 2;
 
-/** Index past the closing quote of the string whose body starts at `i`, or INCOMPLETE / invalidAt. */
+/** Bytes that stand for themselves inside a JSON string: all but the quote, the backslash and controls. */
+const PLAIN = new Uint8Array(256).map((_, c) => (c >= 0x20 && c !== QUOTE && c !== BACKSLASH ? 1 : 0));
+
+/**
+ * Index past the closing quote of the string whose body starts at `i`, or INCOMPLETE / invalidAt. Needs the
+ * sentinel: b[n] is a 0 byte, which ends every loop here without a bounds check per byte.
+ */
 function endOfString(b: Buffer, i: number, n: number): number {
-  while (i < n) {
-    const c = b[i]!;
+  for (;;) {
+    let c = b[i]!;
+    while (PLAIN[c] === 1) c = b[++i]!;
     if (c === QUOTE) return i + 1;
     if (c === BACKSLASH) {
       if (i + 1 >= n) return INCOMPLETE;
@@ -110,46 +117,39 @@ function endOfString(b: Buffer, i: number, n: number): number {
       i += 2;
       continue;
     }
-    if (c < 0x20) return invalidAt(i);
+    // The sentinel (a 0 byte at b[n]) ends the loop here too.
+    if (c < 0x20) return i >= n ? INCOMPLETE : invalidAt(i);
     i++;
   }
-  return INCOMPLETE;
 }
 
 /** Index past the number starting at `i` (JSON grammar), or INCOMPLETE / invalidAt. */
+/** Index past the number starting at `i` (JSON grammar), or INCOMPLETE / invalidAt. Needs the sentinel. */
 function endOfNumber(b: Buffer, i: number, n: number): number {
   if (b[i] === MINUS) i++;
-  if (i >= n) return INCOMPLETE;
   let c = b[i]!;
   if (c === ZERO) {
-    i++;
+    c = b[++i]!;
   } else if (c > ZERO && c <= NINE) {
-    i++;
-    while (i < n && isDigit(b[i]!)) i++;
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
   } else {
-    return invalidAt(i);
+    return i >= n ? INCOMPLETE : invalidAt(i);
   }
-  if (i >= n) return INCOMPLETE;
-  c = b[i]!;
   if (c === DOT) {
-    i++;
-    if (i >= n) return INCOMPLETE;
-    if (!isDigit(b[i]!)) return invalidAt(i);
-    while (i < n && isDigit(b[i]!)) i++;
-    if (i >= n) return INCOMPLETE;
-    c = b[i]!;
+    c = b[++i]!;
+    if (!(c >= ZERO && c <= NINE)) return i >= n ? INCOMPLETE : invalidAt(i);
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
   }
   if (c === 0x65 || c === 0x45) {
-    i++;
-    if (i >= n) return INCOMPLETE;
-    c = b[i]!;
-    if (c === PLUS || c === MINUS) i++;
-    if (i >= n) return INCOMPLETE;
-    if (!isDigit(b[i]!)) return invalidAt(i);
-    while (i < n && isDigit(b[i]!)) i++;
-    if (i >= n) return INCOMPLETE;
+    c = b[++i]!;
+    if (c === PLUS || c === MINUS) c = b[++i]!;
+    if (!(c >= ZERO && c <= NINE)) return i >= n ? INCOMPLETE : invalidAt(i);
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
   }
-  return i;
+  return i >= n ? INCOMPLETE : i;
 }
 
 const TRUE = Buffer.from('true');
@@ -165,16 +165,26 @@ function endOfLiteral(b: Buffer, i: number, n: number, word: Buffer): number {
 }
 
 /**
- * Validates the JSON object starting at `b[i]` (a `{`). Returns the index just past its closing `}`,
- * INCOMPLETE when the data ends first, or invalidAt(position) when it is not valid JSON.
+ * Validates the JSON object starting at `b[i]` (a `{`) within `b[0, n)`. Returns the index just past its
+ * closing `}`, INCOMPLETE when the data ends first, or invalidAt(position) when it is not valid JSON.
  */
 export function endOfObject(b: Buffer, i: number, n: number, stack: Uint8Array): number {
+  if (b[n] !== 0) {
+    const copy = Buffer.alloc(n + 1);
+    b.copy(copy, 0, 0, n);
+    b = copy;
+  }
+  return objectEnd(b, i, n, stack);
+}
+
+/** {@link endOfObject} on a buffer that holds the sentinel: b[n] is a 0 byte. */
+function objectEnd(b: Buffer, i: number, n: number, stack: Uint8Array): number {
   let depth = 0;
   let state = EXPECT_VALUE;
   for (;;) {
-    while (i < n && isWs(b[i]!)) i++;
+    let c = b[i]!;
+    while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++i]!;
     if (i >= n) return INCOMPLETE;
-    const c = b[i]!;
     if (state === AFTER_VALUE) {
       const kind = stack[depth - 1];
       if (c === COMMA) {
@@ -190,9 +200,10 @@ export function endOfObject(b: Buffer, i: number, n: number, stack: Uint8Array):
       if (c !== QUOTE) return invalidAt(i);
       i = endOfString(b, i + 1, n);
       if (i < 0) return i;
-      while (i < n && isWs(b[i]!)) i++;
+      c = b[i]!;
+      while (c === SPACE || c === LF || c === CR || c === TAB) c = b[++i]!;
       if (i >= n) return INCOMPLETE;
-      if (b[i] !== COLON) return invalidAt(i);
+      if (c !== COLON) return invalidAt(i);
       i++;
       state = EXPECT_VALUE;
     } else if (c === QUOTE) {
@@ -316,8 +327,8 @@ export class JsonRowSplitter {
 
   private append(bytes: Uint8Array): void {
     const need = this.len + bytes.length;
-    if (need > this.scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.scratch.length * 2));
+    if (need + 1 > this.scratch.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need + 1, this.scratch.length * 2));
       this.scratch.copy(grown, 0, 0, this.len);
       this.scratch = grown;
     }
@@ -370,6 +381,7 @@ export class JsonRowSplitter {
   private split(): RawRowBatch | undefined {
     const b = this.scratch;
     const n = this.len;
+    b[n] = 0; // the validator's sentinel (append keeps a byte free for it)
     const stack = this.stack;
     let spans: number[] | undefined;
     let top = this.top;
@@ -410,7 +422,7 @@ export class JsonRowSplitter {
         fault = { at: i, reason: c === COMMA ? "unexpected ',' (empty element)" : 'top-level array element is not an object' };
         break;
       }
-      const end = endOfObject(b, i, n, stack);
+      const end = objectEnd(b, i, n, stack);
       if (end === INCOMPLETE) {
         keep = i;
         break;
