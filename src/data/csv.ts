@@ -14,6 +14,7 @@
  * parses back to the same double.
  */
 import { createReadStream } from 'node:fs';
+import type { FormatWriter } from './formats';
 import type { RawRowBatch } from './json-row-splitter';
 import type { FileSink } from './sink';
 import type { RowBatch } from './stream';
@@ -59,7 +60,8 @@ const CELL_COPY = 1; // the source bytes as they are (numbers, true/false, plain
 const CELL_DECODE = 2; // a string that needs decoding and maybe quoting, or a nested value: via csvCell
 
 /** Writes CSV rows to a sink, tracking the columns; see the module notes. */
-export class CsvTableWriter {
+export class CsvTableWriter implements FormatWriter {
+  readonly needs = {};
   private readonly columns: string[] = ['timestamp'];
   private readonly index = new Map<string, number>([['timestamp', 0]]);
   /** The source text of each column's key (e.g. `"timestamp"`), for matching keys without decoding them. */
@@ -137,6 +139,9 @@ export class CsvTableWriter {
       }
     });
   }
+
+  /** Nothing of its own to clean up: the file is the sink's. */
+  async discard(): Promise<void> {}
 
   // ---------------------------------------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ export function createFormatWriter(format: SaveFormat, sink: FileSink, target: s
     case 'ndjson':
       return new NdjsonWriter(sink);
     case 'csv':
-      return new CsvWriter(sink);
+      return new CsvTableWriter(sink);
     case 'parquet':
       return new ParquetFormatWriter(sink, target);
   }
@@ -109,42 +109,29 @@ export function ndjsonLines(batch: RowBatch): string {
 
 /**
  * A raw batch as NDJSON: each row's bytes and a newline. A validated row can hold a line break only as
- * whitespace between tokens (inside a string it would be invalid JSON), so any there become spaces.
+ * whitespace between tokens (inside a string it would be invalid JSON), so any there become spaces. The
+ * API separates rows with `,\n`, so the batch has line breaks anyway: each row is checked by finding the
+ * next break at or after its start (a native search that stops right after the row in the usual case).
  */
 export function rawNdjsonLines(batch: RawRowBatch): Buffer {
   const { bytes, spans, count } = batch;
   let size = count;
   for (let k = 0; k < count; k++) size += spans[2 * k + 1]! - spans[2 * k]!;
   const out = Buffer.allocUnsafe(size);
-  const breaks = bytes.includes(NEWLINE) || bytes.includes(RETURN);
+  let lf = bytes.indexOf(NEWLINE);
+  let cr = bytes.indexOf(RETURN);
   let at = 0;
   for (let k = 0; k < count; k++) {
+    const s = spans[2 * k]!;
+    const e = spans[2 * k + 1]!;
+    while (lf >= 0 && lf < s) lf = bytes.indexOf(NEWLINE, lf + 1);
+    while (cr >= 0 && cr < s) cr = bytes.indexOf(RETURN, cr + 1);
     const from = at;
-    at += bytes.copy(out, at, spans[2 * k]!, spans[2 * k + 1]!);
-    if (breaks) for (let i = from; i < at; i++) if (out[i] === NEWLINE || out[i] === RETURN) out[i] = SPACE;
+    at += bytes.copy(out, at, s, e);
+    if ((lf >= 0 && lf < e) || (cr >= 0 && cr < e)) {
+      for (let i = from; i < at; i++) if (out[i] === NEWLINE || out[i] === RETURN) out[i] = SPACE;
+    }
     out[at++] = NEWLINE;
   }
   return out;
-}
-
-class CsvWriter implements FormatWriter {
-  readonly needs = {};
-  private readonly table: CsvTableWriter;
-  constructor(sink: FileSink) {
-    this.table = new CsvTableWriter(sink);
-  }
-
-  write(batch: RowBatch): Promise<void> {
-    return this.table.write(batch);
-  }
-
-  writeRaw(batch: RawRowBatch): Promise<void> {
-    return this.table.writeRaw(batch);
-  }
-
-  finish(): Promise<void> {
-    return this.table.finish();
-  }
-
-  async discard(): Promise<void> {}
 }
