@@ -298,6 +298,9 @@ interface RowCollector {
   end(): string | undefined;
 }
 
+/** Between rows of a `/data/` body: a comma and a line break, as in the real API's responses (fixtures/data_pad.json). */
+export const ROW_SEPARATOR = ',\n';
+
 /** Joins row texts into the JSON array text and hands it out in pieces of about 64 KiB. */
 class Chunker implements RowCollector {
   private out = '[';
@@ -309,7 +312,7 @@ class Chunker implements RowCollector {
       this.out += row;
       this.first = false;
     } else {
-      this.out += ', ' + row;
+      this.out += ROW_SEPARATOR + row;
     }
     if (this.out.length < CHUNK_CHARS) return undefined;
     const chunk = this.out;
@@ -323,7 +326,7 @@ class Chunker implements RowCollector {
 }
 
 /**
- * The response body as chunks of about 64 KiB: `[`, rows joined by `, `, `]`. Lazy, so the caller decides
+ * The response body as chunks of about 64 KiB: `[`, rows joined by `,\n`, `]`. Lazy, so the caller decides
  * the pace (back-pressure) and can simply stop pulling when the client goes away.
  */
 export function dataChunks(model: MeasurementModel, plan: DataPlan): Generator<string, void, undefined> {

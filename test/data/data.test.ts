@@ -180,7 +180,7 @@ describe('resuming broken streams', () => {
     const bytes = Buffer.from(body);
     const at = (s: string, from: number) => Buffer.from(body.slice(0, body.indexOf(s, from))).length;
     const mid = Math.floor(body.length / 2);
-    const betweenRows = at('}, {', mid) + 2;
+    const betweenRows = at('},\n{', mid) + 2;
     const insideString = at('"', mid) + 3;
     const digit = body.slice(mid).search(/\d\.\d{5}/) + mid;
     const insideNumber = Buffer.from(body.slice(0, digit + 3)).length;
@@ -213,9 +213,9 @@ describe('resuming broken streams', () => {
     expect(sent.length).toBe(3 * 3600);
     mock.clearRequests();
     // Cut just after the second row of the timestamp at row 3000 (three rows share each timestamp).
-    const rowsText = body.split('}, {');
+    const rowsText = body.split('},\n{');
     const index = 3000 + 1;
-    const offset = Buffer.byteLength(rowsText.slice(0, index + 1).join('}, {')) + 1;
+    const offset = Buffer.byteLength(rowsText.slice(0, index + 1).join('},\n{')) + 1;
     expect(sent[index]!.timestamp).toBe(sent[index - 1]!.timestamp);
     mock.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
     const rows = await client().pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).toArray();
@@ -229,8 +229,8 @@ describe('resuming broken streams', () => {
     const sent = JSON.parse(body) as Row[];
     mock.clearRequests();
     // Cut inside the third row of a timestamp, then again a third of the way into the resumed body.
-    const rowsText = body.split('}, {');
-    const offset = Buffer.byteLength(rowsText.slice(0, 6001).join('}, {')) + 20;
+    const rowsText = body.split('},\n{');
+    const offset = Buffer.byteLength(rowsText.slice(0, 6001).join('},\n{')) + 20;
     mock.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
     mock.faults.cutStream({ path: PAD_DATA, afterBytes: Math.floor(body.length / 3), times: 1 });
     const file = path.join(dir, `routed.${ext}`);

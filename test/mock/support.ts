@@ -63,8 +63,8 @@ export function dataQuery(params: Record<string, string | number | boolean>): st
 
 export type Row = Record<string, number | string | null>;
 
-/** The row texts of a Python-style JSON array body (rows hold no nested objects, so `}, {` separates them). */
+/** The row texts of a `/data/` body (rows hold no nested objects, so `},\n{` separates them). */
 export function rowTexts(body: string): string[] {
   if (body === '[]') return [];
-  return body.slice(2, -2).split('}, {').map((r) => `{${r}}`);
+  return body.slice(2, -2).split('},\n{').map((r) => `{${r}}`);
 }

@@ -103,7 +103,7 @@ describe('measurement sessions', () => {
     const body = await res.text();
     // Row texts, byte for byte: the frame is `{"session_key": "…", "message": <row>}`.
     const fromWs = c.frames.map((f) => f.slice(f.indexOf('"message": ') + 11, -1));
-    expect(`[${fromWs.join(', ')}]`).toBe(body);
+    expect(`[${fromWs.join(',\n')}]`).toBe(body);
     await c.close();
   });
 
