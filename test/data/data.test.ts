@@ -342,6 +342,18 @@ describe('save', () => {
     expect(await readdir(dir)).toEqual([`keep.${ext}`]);
   });
 
+  it.each([
+    ['json', '[]'],
+    ['ndjson', ''],
+    ['csv', 'timestamp\n'],
+  ])('saves an empty download as a valid empty .%s', async (ext, expected) => {
+    mock.faults.malformNext({ path: SITE_DATA, body: ' [ ]\n' });
+    const file = path.join(dir, `empty.${ext}`);
+    const result = await client().site(1112).getData(filters).save(file);
+    expect(await readFile(file, 'utf8')).toBe(expected);
+    expect(result).toMatchObject({ rows: 0, bytes: Buffer.byteLength(expected) });
+  });
+
   it('passes the API bytes through to .json and .ndjson (a row with unusual spacing keeps it)', async () => {
     const body = '[{"timestamp": 1,"a":1.50, "s": "x}, {y"},\n {"timestamp": 2, "a": 1e-7, "u": "\\u00e9"}]';
     for (const ext of ['json', 'ndjson']) {
