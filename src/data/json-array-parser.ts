@@ -61,55 +61,10 @@ export interface JsonArrayBatch<Row = JsonRow> {
   endOffset: number;
 }
 
-/** How many characters of source text an error message quotes, at most. */
-const EXCERPT_CHARS = 80;
+import { MalformedJsonError, TruncatedStreamError } from './json-array-parser-errors';
+import { JsonArrayInput, PHASE_AFTER, PHASE_ARRAY, PHASE_BEFORE } from './json-array-input';
 
-/**
- * The stream ended (see {@link JsonArrayParser.end}) before the array's closing `]`. Every complete row
- * before the break has been handed out already; `rowsEmitted` and `lastRowEndOffset` say how far that was.
- */
-export class TruncatedStreamError extends Error {
-  override readonly name = 'TruncatedStreamError';
-  /** Rows handed out before the stream broke. */
-  readonly rowsEmitted: number;
-  /** Byte offset just past the last complete row (0 if there was none). */
-  readonly lastRowEndOffset: number;
-  /** Bytes received in total. */
-  readonly bytesConsumed: number;
-
-  constructor(rowsEmitted: number, lastRowEndOffset: number, bytesConsumed: number) {
-    super(
-      `JSON array stream truncated after ${bytesConsumed} bytes: the closing ']' never arrived ` +
-        `(${rowsEmitted} complete rows, the last ending at byte ${lastRowEndOffset})`,
-    );
-    this.rowsEmitted = rowsEmitted;
-    this.lastRowEndOffset = lastRowEndOffset;
-    this.bytesConsumed = bytesConsumed;
-  }
-}
-
-/**
- * The stream is not a JSON array of objects: bad JSON inside a row, a top-level element that is not an
- * object, or anything but whitespace before `[` or after `]`.
- */
-export class MalformedJsonError extends Error {
-  override readonly name = 'MalformedJsonError';
-  /** Byte offset in the stream where the problem was detected (the start of the row when unknown). */
-  readonly offset: number;
-  /** A short piece of the source text around `offset` (at most 80 characters). */
-  readonly excerpt: string;
-
-  constructor(reason: string, offset: number, excerpt: string) {
-    super(`Malformed JSON at byte ${offset}: ${reason} near ${JSON.stringify(excerpt)}`);
-    this.offset = offset;
-    this.excerpt = excerpt;
-  }
-}
-
-// Parser phases.
-const PHASE_BEFORE = 0; // waiting for '['
-const PHASE_ARRAY = 1; // inside the top-level array
-const PHASE_AFTER = 2; // after ']': only whitespace may follow
+export { MalformedJsonError, TruncatedStreamError };
 
 // Where we stand at depth 0 inside the array.
 const TOP_FIRST = 0; // just after '[': a row or ']'
@@ -140,8 +95,6 @@ const HIT = 1;
 const MAX_CANDIDATES = 16;
 /** A pending partial row larger than this is left to the (incremental) scanner rather than re-tried. */
 const FAST_RETRY_LIMIT = 64 << 10;
-/** The scratch buffer is released when it grew beyond this and is mostly empty again. */
-const SCRATCH_SHRINK_BYTES = 8 << 20;
 const SCRATCH_INITIAL_BYTES = 128 << 10;
 /** parseJsonArrayStream feeds chunks larger than twice this in pieces of this size. */
 const GENERATOR_PIECE = 64 << 10;
@@ -187,22 +140,16 @@ function describeSyntaxError(e: unknown): { reason: string; position: number | u
  * parser.end();
  * ```
  */
-export class JsonArrayParser<Row = JsonRow> {
+export class JsonArrayParser<Row = JsonRow> extends JsonArrayInput {
   private readonly keepRaw: boolean;
   private readonly keepText: boolean;
   private fast: boolean;
   private fastAttempts = 0;
   private fastMisses = 0;
 
-  private phase = PHASE_BEFORE;
   private top = TOP_FIRST;
-  private error: Error | undefined;
   private ended = false;
 
-  /** Pending bytes live in scratch[0, len); scratch[0] is stream byte `base`. */
-  private scratch: Buffer = Buffer.allocUnsafeSlow(0);
-  private len = 0;
-  private base = 0;
 
   // Exact-scanner state. When depth is 0 nothing of the pending bytes has been scanned yet ("fresh") and
   // they start at a top-level position described by `top`. When depth > 0, the pending bytes start at the
@@ -223,6 +170,7 @@ export class JsonArrayParser<Row = JsonRow> {
   private _lastRowEndOffset = 0;
 
   constructor(options: JsonArrayParserOptions = {}) {
+    super(SCRATCH_INITIAL_BYTES, 0);
     this.keepRaw = options.keepRaw === true;
     this.keepText = options.keepText === true;
     this.fast = options.strategy !== 'scan';
@@ -329,82 +277,6 @@ export class JsonArrayParser<Row = JsonRow> {
     if (this.phase === PHASE_ARRAY) return this.processArray(newStart);
     this.checkTrailing(0);
     return undefined;
-  }
-
-  private append(bytes: Uint8Array): void {
-    const need = this.len + bytes.length;
-    if (need > this.scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.scratch.length * 2, SCRATCH_INITIAL_BYTES));
-      this.scratch.copy(grown, 0, 0, this.len);
-      this.scratch = grown;
-    }
-    this.scratch.set(bytes, this.len);
-    this.len = need;
-  }
-
-  /** Drops the first `n` pending bytes. */
-  private consume(n: number): void {
-    if (n <= 0) return;
-    const rest = this.len - n;
-    if (rest > 0) this.scratch.copyWithin(0, n, this.len);
-    this.len = rest;
-    this.base += n;
-    if (this.scratch.length > SCRATCH_SHRINK_BYTES && rest < this.scratch.length >> 3) {
-      const smaller = Buffer.allocUnsafeSlow(Math.max(rest * 2, SCRATCH_INITIAL_BYTES));
-      this.scratch.copy(smaller, 0, 0, rest);
-      this.scratch = smaller;
-    }
-  }
-
-  private release(): void {
-    this.scratch = Buffer.allocUnsafeSlow(0);
-    this.len = 0;
-  }
-
-  /** Looks for the opening '[' (after whitespace and an optional UTF-8 byte order mark). */
-  private findOpeningBracket(): boolean {
-    const b = this.scratch;
-    let i = 0;
-    if (this.base === 0 && this.len > 0 && b[0] === 0xef) {
-      // A UTF-8 byte order mark, possibly split across chunks.
-      if (this.len >= 2 && b[1] !== 0xbb) return this.fail(0, "expected '[' at the start of the JSON array");
-      if (this.len >= 3 && b[2] !== 0xbf) return this.fail(0, "expected '[' at the start of the JSON array");
-      if (this.len < 3) return false;
-      i = 3;
-    }
-    while (i < this.len && isWs(b[i]!)) i++;
-    if (i === this.len) {
-      this.consume(i);
-      return false;
-    }
-    if (b[i] !== LBRACKET) return this.fail(i, "expected '[' at the start of the JSON array");
-    this.consume(i + 1);
-    this.phase = PHASE_ARRAY;
-    this.top = TOP_FIRST;
-    return true;
-  }
-
-  /** Only whitespace may follow the closing bracket. */
-  private checkTrailing(from: number): void {
-    const b = this.scratch;
-    for (let i = from; i < this.len; i++) {
-      if (!isWs(b[i]!)) this.fail(i, "unexpected data after the closing ']'");
-    }
-    this.consume(this.len);
-  }
-
-  /** Records (and throws) a structural error at pending index `i`. */
-  private fail(i: number, reason: string): never {
-    this.error = this.malformed(i, reason);
-    throw this.error;
-  }
-
-  private malformed(i: number, reason: string): MalformedJsonError {
-    const from = Math.max(0, i - 30);
-    const to = Math.min(this.len, i + 40);
-    let excerpt = this.scratch.toString('utf8', from, to);
-    if (excerpt.length > EXCERPT_CHARS) excerpt = excerpt.slice(0, EXCERPT_CHARS);
-    return new MalformedJsonError(reason, this.base + i, excerpt);
   }
 
   private processArray(newStart: number): JsonArrayBatch<Row> | undefined {

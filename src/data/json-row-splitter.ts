@@ -10,7 +10,9 @@
  * it is validated again, from its start, once more bytes arrive (rows are a few hundred bytes; the retry
  * waits for the pending row to double in size, so a freak multi-megabyte row stays linear).
  */
-import { MalformedJsonError, TruncatedStreamError, type JsonRow } from './json-array-parser';
+import { JsonArrayInput, PHASE_AFTER, PHASE_ARRAY, PHASE_BEFORE, isJsonWs as isWs } from './json-array-input';
+import type { JsonRow } from './json-array-parser';
+import { TruncatedStreamError } from './json-array-parser-errors';
 
 /** Complete rows as the API sent them. */
 export interface RawRowBatch {
@@ -75,9 +77,7 @@ const MAX_DEPTH = 512;
 /** A partial row above this size is re-validated only once it has doubled. */
 const RETRY_GROWTH_FLOOR = 64 << 10;
 const SCRATCH_INITIAL_BYTES = 256 << 10;
-const SCRATCH_SHRINK_BYTES = 8 << 20;
 
-const isWs = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 
 // Container kinds on the validator's stack.
@@ -238,10 +238,7 @@ function objectEnd(b: Buffer, i: number, n: number, stack: Uint8Array): number {
   }
 }
 
-// Splitter phases and top-level positions (as in JsonArrayParser).
-const PHASE_BEFORE = 0;
-const PHASE_ARRAY = 1;
-const PHASE_AFTER = 2;
+// Top-level positions (as in JsonArrayParser).
 const TOP_FIRST = 0;
 const TOP_ELEM = 1;
 const TOP_AFTER = 2;
@@ -251,18 +248,12 @@ const TOP_AFTER = 2;
  * `JsonArrayParser` (push chunks, `end()` at the end of input, `TruncatedStreamError` without the closing
  * `]`, `MalformedJsonError` on bad input after the good rows before it), handing out raw row bytes.
  */
-export class JsonRowSplitter {
+export class JsonRowSplitter extends JsonArrayInput {
   private readonly batchBytes: number;
-  private phase = PHASE_BEFORE;
   private top = TOP_FIRST;
-  private error: Error | undefined;
   private ended = false;
   private readonly stack = new Uint8Array(MAX_DEPTH);
 
-  /** Pending bytes live in scratch[0, len); scratch[0] is stream byte `base`. */
-  private scratch: Buffer = Buffer.allocUnsafeSlow(SCRATCH_INITIAL_BYTES);
-  private len = 0;
-  private base = 0;
   /** Pending length at the last failed attempt on a partial row (0: none). */
   private triedLen = 0;
 
@@ -276,6 +267,7 @@ export class JsonRowSplitter {
    *   every push hands out the rows it completed.
    */
   constructor(options: { batchBytes?: number } = {}) {
+    super(SCRATCH_INITIAL_BYTES, 1); // one spare byte for the validator's sentinel
     this.batchBytes = options.batchBytes ?? 0;
   }
 
@@ -320,58 +312,8 @@ export class JsonRowSplitter {
       this.error = new TruncatedStreamError(this._rowsEmitted, this._lastRowEndOffset, this._bytesConsumed);
       throw this.error;
     }
-    this.scratch = Buffer.allocUnsafeSlow(0);
-    this.len = 0;
+    this.release();
     return undefined;
-  }
-
-  private append(bytes: Uint8Array): void {
-    const need = this.len + bytes.length;
-    if (need + 1 > this.scratch.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(need + 1, this.scratch.length * 2));
-      this.scratch.copy(grown, 0, 0, this.len);
-      this.scratch = grown;
-    }
-    this.scratch.set(bytes, this.len);
-    this.len = need;
-  }
-
-  private consume(n: number): void {
-    const rest = this.len - n;
-    if (rest > 0 && n > 0) this.scratch.copyWithin(0, n, this.len);
-    this.len = rest;
-    this.base += n;
-    if (this.scratch.length > SCRATCH_SHRINK_BYTES && rest < this.scratch.length >> 3) {
-      const smaller = Buffer.allocUnsafeSlow(Math.max(rest * 2, SCRATCH_INITIAL_BYTES));
-      this.scratch.copy(smaller, 0, 0, rest);
-      this.scratch = smaller;
-    }
-  }
-
-  private findOpeningBracket(): boolean {
-    const b = this.scratch;
-    let i = 0;
-    if (this.base === 0 && b[0] === 0xef) {
-      // A UTF-8 byte order mark, possibly split across chunks.
-      if ((this.len >= 2 && b[1] !== 0xbb) || (this.len >= 3 && b[2] !== 0xbf)) this.fail(0, "expected '[' at the start of the JSON array");
-      if (this.len < 3) return false;
-      i = 3;
-    }
-    while (i < this.len && isWs(b[i]!)) i++;
-    if (i === this.len) {
-      this.consume(i);
-      return false;
-    }
-    if (b[i] !== LBRACKET) this.fail(i, "expected '[' at the start of the JSON array");
-    this.consume(i + 1);
-    this.phase = PHASE_ARRAY;
-    return true;
-  }
-
-  private checkTrailing(): void {
-    const b = this.scratch;
-    for (let i = 0; i < this.len; i++) if (!isWs(b[i]!)) this.fail(i, "unexpected data after the closing ']'");
-    this.consume(this.len);
   }
 
   /**
@@ -468,16 +410,5 @@ export class JsonRowSplitter {
       return message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').slice(0, 100);
     }
     return 'invalid JSON in a row';
-  }
-
-  private fail(i: number, reason: string): never {
-    this.error = this.malformed(i, reason);
-    throw this.error;
-  }
-
-  private malformed(i: number, reason: string): MalformedJsonError {
-    let excerpt = this.scratch.toString('utf8', Math.max(0, i - 30), Math.min(this.len, i + 40));
-    if (excerpt.length > 80) excerpt = excerpt.slice(0, 80);
-    return new MalformedJsonError(reason, this.base + i, excerpt);
   }
 }
