@@ -71,7 +71,8 @@ const TOP_FIRST = 0; // just after '[': a row or ']'
 const TOP_ELEM = 1; // just after ',': a row
 const TOP_AFTER = 2; // just after a row: ',' or ']'
 
-// Bytes.
+// Bytes. Declared in each byte-level module on purpose: a constant imported from a shared module is a
+// getter call per use when the module is loaded unbundled (tsx, ts-jest), 10× slower in the scan loops.
 const SPACE = 0x20;
 const TAB = 0x09;
 const LF = 0x0a;
