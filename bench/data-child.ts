@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Restream } from '../src';
+import { reportCase } from './support';
 
 export interface CaseConfig {
   url: string;
@@ -82,14 +83,5 @@ export async function runCase(config: CaseConfig): Promise<CaseResult> {
 
 
 if (require.main === module) {
-  runCase(JSON.parse(process.argv[2]!) as CaseConfig).then(
-    (result) => {
-      process.stdout.write(JSON.stringify(result) + '\n');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  reportCase(runCase(JSON.parse(process.argv[2]!) as CaseConfig));
 }

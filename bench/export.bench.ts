@@ -19,7 +19,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Restream, type SaveFormat } from '../src';
-import { ROOT, runJsonChild, startMockProcess } from './support';
+import { ROOT, reportCase, runJsonChild, startMockProcess } from './support';
 
 const SITES = Array.from({ length: 10 }, (_, i) => 9001 + i);
 const MOCK_SITES = [1111, 1112, 1113, 1201, 1202, 1301];
@@ -169,16 +169,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  runCase(JSON.parse(process.argv[3]!) as CaseConfig).then(
-    (result) => {
-      process.stdout.write(JSON.stringify(result) + '\n');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  reportCase(runCase(JSON.parse(process.argv[3]!) as CaseConfig));
 } else {
   main().catch((error: unknown) => {
     console.error(error);

@@ -16,7 +16,7 @@ import { cpus, totalmem } from 'node:os';
 import WebSocket from 'ws';
 import { Restream } from '../src';
 import { startMockServer } from '../src/mock';
-import { ROOT, runJsonChild, type MockProcess } from './support';
+import { ROOT, reportCase, runJsonChild, type MockProcess } from './support';
 
 type Kind = 'bare-ws' | 'sdk-rows' | 'sdk-batches';
 interface CaseConfig {
@@ -212,16 +212,7 @@ async function main(): Promise<void> {
 const caseIndex = process.argv.indexOf('--case');
 const serveIndex = process.argv.indexOf('--serve');
 if (caseIndex >= 0) {
-  runCase(JSON.parse(process.argv[caseIndex + 1]!) as CaseConfig).then(
-    (result) => {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  reportCase(runCase(JSON.parse(process.argv[caseIndex + 1]!) as CaseConfig));
 } else if (serveIndex >= 0) {
   serve(Number(process.argv[serveIndex + 1])).catch((error: unknown) => {
     console.error(error);

@@ -57,3 +57,17 @@ export function runJsonChild<T>(args: string[], label: string): Promise<T> {
     });
   });
 }
+
+/** The child side of runJsonChild: prints the case's result as one JSON line and exits (1 on failure). */
+export function reportCase<T>(work: Promise<T>): void {
+  work.then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -62,7 +62,6 @@ const CELL_DECODE = 2; // a string that needs decoding and maybe quoting, or a n
 
 /** Writes CSV rows to a sink, tracking the columns; see the module notes. */
 export class CsvTableWriter implements FormatWriter {
-  readonly needs = {};
   private readonly columns: string[] = ['timestamp'];
   private readonly index = new Map<string, number>([['timestamp', 0]]);
   /** The source text of each column's key (e.g. `"timestamp"`), for matching keys without decoding them. */

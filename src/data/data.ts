@@ -123,7 +123,7 @@ export class Data implements AsyncIterable<Row> {
         // Writers that take the API's bytes get them unparsed (see rawBatches).
         const { writeRaw } = writer;
         if (writeRaw) await pipe(this.rawBatches({ progress, ...signal }), (batch) => writeRaw.call(writer, batch));
-        else await pipe(this.batches({ ...writer.needs, progress, ...signal }), (batch) => writer.write(batch));
+        else await pipe(this.batches({ progress, ...signal }), (batch) => writer.write(batch));
         await writer.finish();
       } catch (error) {
         await writer.discard();

@@ -29,8 +29,6 @@ export function formatOf(file: string): SaveFormat {
 
 /** Writes batches in one format; `finish` completes the file, `discard` drops side files on failure. */
 export interface FormatWriter {
-  /** What the writer needs besides parsed rows: each row's source text, or the batch's. */
-  readonly needs: { keepRaw?: boolean; keepText?: boolean };
   write(batch: RowBatch): Promise<void>;
   /**
    * Writes rows straight from the API's bytes, never parsed. Writers that have it are fed raw batches by
@@ -61,7 +59,6 @@ const RETURN = 0x0d;
 const SPACE = 0x20;
 
 class JsonArrayWriter implements FormatWriter {
-  readonly needs = {};
   private first = true;
   constructor(private readonly sink: FileSink) {}
 
@@ -85,7 +82,6 @@ class JsonArrayWriter implements FormatWriter {
 }
 
 class NdjsonWriter implements FormatWriter {
-  readonly needs = {};
   constructor(private readonly sink: FileSink) {}
 
   async write(batch: RowBatch): Promise<void> {

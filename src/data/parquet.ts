@@ -214,7 +214,6 @@ function schemaKey(schema: readonly ParquetColumnSpec[]): string {
  * encoder thread, and copies the finished file into the sink (the temp file that `save` renames into place).
  */
 export class ParquetFormatWriter implements FormatWriter {
-  readonly needs = {};
   private readonly builder: RowGroupBuilder;
   private readonly spoolBase: string;
   private session: EncoderSession | undefined;
