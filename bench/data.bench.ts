@@ -11,9 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { buildSync } from 'esbuild';
 import type { CaseConfig, CaseResult } from './data-child';
-import { runJsonChild, startMockProcess } from './support';
+import { bundleChild, runJsonChild, startMockProcess } from './support';
 
 type Shape = 'full' | 'wide12';
 type Kind = CaseConfig['kind'];
@@ -35,8 +34,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const dir = await mkdtemp(path.join(tmpdir(), 'restream-bench-'));
   // The SDK as users run it: compiled JavaScript, bundled like dist/, in a plain `node` process.
-  childScript = path.join(dir, 'data-child.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'data-child.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: childScript, logLevel: 'error' });
+  childScript = bundleChild('data-child.ts', dir);
   const workloads: Array<{ shape: Shape; rows: number[] }> = quick
     ? [
         { shape: 'full', rows: [100_000] },

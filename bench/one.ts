@@ -5,15 +5,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import type { CaseResult } from './data-child';
-import { runJsonChild, startMockProcess } from './support';
+import { bundleChild, runJsonChild, startMockProcess } from './support';
 
 async function main(): Promise<void> {
   const [kind = 'json', rows = '1000000', shape = 'wide12', ...nodeArgs] = process.argv.slice(2);
   const dir = await mkdtemp(path.join(tmpdir(), 'restream-bench-'));
-  const script = path.join(dir, 'data-child.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'data-child.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: script, logLevel: 'error' });
+  const script = bundleChild('data-child.ts', dir);
   const mock = await startMockProcess(['--row-shape', shape]);
   try {
     const config = { url: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, dir, kind, rows: Number(rows) };

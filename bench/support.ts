@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -41,6 +42,17 @@ export function startMockProcess(args: string[]): Promise<MockProcess> {
     });
     proc.on('error', reject);
   });
+}
+
+/**
+ * Bundles the case script `entry` (a .ts file in bench/) into `dir` and returns the .cjs path: the SDK as
+ * users run it, compiled JavaScript bundled like dist/, measured in a plain `node` process. Through a
+ * TypeScript loader every imported binding is a getter call, which costs hot loops several times over.
+ */
+export function bundleChild(entry: string, dir: string): string {
+  const outfile = path.join(dir, `${path.basename(entry, '.ts')}.cjs`);
+  buildSync({ entryPoints: [path.join(__dirname, entry)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
+  return outfile;
 }
 
 /** Runs `node <args>` and resolves with the JSON of the last line it printed. */
