@@ -69,8 +69,9 @@ class JsonArrayWriter implements FormatWriter {
   }
 
   async writeRaw(batch: RawRowBatch): Promise<void> {
-    // One write per batch: a separate write for the separator would cost the file a second round trip.
-    await this.sink.write(Buffer.concat([this.first ? OPEN_BRACKET : COMMA_SPACE, batch.bytes]));
+    // One write per batch (a separate one for the separator would cost the file a second round trip),
+    // without copying the batch behind the separator.
+    await this.sink.writeParts([this.first ? OPEN_BRACKET : COMMA_SPACE, batch.bytes]);
     this.first = false;
   }
 

@@ -69,6 +69,23 @@ export abstract class JsonArrayInput {
     }
   }
 
+  /**
+   * Hands out pending bytes `[from, to)` without copying them and drops the first `keep` (≥ `to`): the
+   * pending buffer becomes the caller's, and the bytes from `keep` on move to a fresh one. Saves a copy of
+   * every byte a splitter hands out whole (a new buffer per batch is allocated either way).
+   */
+  protected takeOut(from: number, to: number, keep: number): Buffer {
+    const out = this.scratch.subarray(from, to);
+    const rest = this.len - keep;
+    const size = this.scratch.length > SHRINK_BYTES ? Math.max(rest * 2 + this.spare, this.initialBytes) : this.scratch.length;
+    const fresh = Buffer.allocUnsafeSlow(size);
+    if (rest > 0) this.scratch.copy(fresh, 0, keep, this.len);
+    this.scratch = fresh;
+    this.len = rest;
+    this.base += keep;
+    return out;
+  }
+
   /** Lets go of the pending buffer (the input is over). */
   protected release(): void {
     this.scratch = Buffer.allocUnsafeSlow(0);

@@ -34,6 +34,9 @@ export function tempPathBeside(target: string, purpose = 'partial'): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.${purpose}`);
 }
 
+/** Bytes a FileSink buffers before a write waits for the file. */
+export const SINK_BUFFER_BYTES = 4 << 20;
+
 /** A buffered, back-pressured writer on a file. */
 export class FileSink {
   readonly path: string;
@@ -44,7 +47,9 @@ export class FileSink {
 
   constructor(file: string) {
     this.path = file;
-    this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: 1 << 18 });
+    // A few MB in flight: the file's writes (on the thread pool) keep going while the next batch is cut,
+    // instead of the reader stopping at every small buffer's drain.
+    this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: SINK_BUFFER_BYTES });
     this.stream.on('error', (error) => {
       this.failure ??= error;
     });
@@ -59,20 +64,37 @@ export class FileSink {
   async write(text: string | Buffer): Promise<void> {
     if (this.failure) throw this.failure;
     this._bytes += typeof text === 'string' ? Buffer.byteLength(text) : text.length;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve, reject) => {
-        const onDrain = () => {
-          this.stream.off('error', onError);
-          resolve();
-        };
-        const onError = (error: Error) => {
-          this.stream.off('drain', onDrain);
-          reject(error);
-        };
-        this.stream.once('drain', onDrain);
-        this.stream.once('error', onError);
-      });
+    if (!this.stream.write(text)) await this.drained();
+  }
+
+  /** Writes `parts` as one write (no copy into one buffer first), waiting like {@link write}. */
+  async writeParts(parts: readonly Buffer[]): Promise<void> {
+    if (this.failure) throw this.failure;
+    const stream = this.stream;
+    let room = true;
+    stream.cork();
+    for (const part of parts) {
+      this._bytes += part.length;
+      room = stream.write(part);
     }
+    stream.uncork();
+    if (!room) await this.drained();
+  }
+
+  /** Resolves at the stream's next 'drain'; rejects if it fails first. */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.stream.off('drain', onDrain);
+        reject(error);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
   }
 
   /** Flushes and closes the file (once; later calls wait for the same close). */

@@ -12,7 +12,7 @@ import { ASSET_ENDPOINTS, type AssetKind } from '../models/endpoints';
 import { formatDataTime } from '../validate';
 import type { DataQuery } from './filters';
 import { JsonArrayParser, MalformedJsonError, TruncatedStreamError } from './json-array-parser';
-import { JsonRowSplitter, rawRowAt, selectRawRows, type RawRowBatch } from './json-row-splitter';
+import { JsonRowSplitter, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from './json-row-splitter';
 
 /** A measurement row: `timestamp` (unix seconds) and one value per field; `site_id` on routed pad data. */
 export type Row = { timestamp: number; site_id?: number } & Record<string, number | string | null | undefined>;
@@ -77,6 +77,8 @@ interface BatchKind<B> {
   splitter(): { push(chunk: Uint8Array): B | undefined; end(): B | undefined };
   count(batch: B): number;
   row(batch: B, i: number): Row;
+  /** `Number(row(batch, i).timestamp)`, cheaper where it can be. */
+  timestamp(batch: B, i: number): number;
   /** A batch of the rows at `indices` (ascending, non-empty). */
   select(batch: B, indices: number[]): B;
 }
@@ -86,6 +88,7 @@ function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
     splitter: () => new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false }),
     count: (batch) => batch.rows.length,
     row: (batch, i) => batch.rows[i]!,
+    timestamp: (batch, i) => Number(batch.rows[i]!.timestamp),
     select: (batch, indices) => {
       const fresh: RowBatch = { rows: indices.map((i) => batch.rows[i]!) };
       if (batch.raw) fresh.raw = indices.map((i) => batch.raw![i]!);
@@ -96,7 +99,7 @@ function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
   };
 }
 
-/** Half the file sink's buffer, so one batch can be written while the next is cut. */
+/** Big enough for few, large writes; small enough that the file sink holds several while the next is cut. */
 const RAW_BATCH_BYTES = 128 << 10;
 
 const RAW_BATCHES: BatchKind<RawRowBatch> = {
@@ -104,6 +107,7 @@ const RAW_BATCHES: BatchKind<RawRowBatch> = {
   splitter: () => new JsonRowSplitter({ batchBytes: RAW_BATCH_BYTES }),
   count: (batch) => batch.count,
   row: (batch, i) => rawRowAt<Row>(batch, i),
+  timestamp: rawTimestampAt,
   select: selectRawRows,
 };
 
@@ -215,12 +219,14 @@ interface ResumePoint {
 function resumePointAfter<B>(kind: BatchKind<B>, batch: B, previous: ResumePoint | undefined): ResumePoint | undefined {
   const n = kind.count(batch);
   if (n === 0) return previous;
-  const timestamp = Number(kind.row(batch, n - 1).timestamp);
+  // Raw rows are parsed only at the last timestamp (for their site_id); the row before it is only peeked at.
+  const last = kind.row(batch, n - 1);
+  const timestamp = Number(last.timestamp);
   const point: ResumePoint = { timestamp, count: 0 };
   let i = n - 1;
   for (; i >= 0; i--) {
-    const row = kind.row(batch, i);
-    if (Number(row.timestamp) !== timestamp) break;
+    if (i < n - 1 && kind.timestamp(batch, i) !== timestamp) break;
+    const row = i === n - 1 ? last : kind.row(batch, i);
     point.count++;
     if (typeof row.site_id === 'number') (point.siteIds ??= new Set()).add(row.site_id);
   }

@@ -1,5 +1,5 @@
 import { MalformedJsonError, TruncatedStreamError, type JsonRow } from '../../src/data/json-array-parser';
-import { JsonRowSplitter, endOfObject, rawRowAt, selectRawRows, type RawRowBatch } from '../../src/data/json-row-splitter';
+import { JsonRowSplitter, endOfObject, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../../src/data/json-row-splitter';
 import { rawNdjsonLines } from '../../src/data/formats';
 import { readFixtureText } from '../helpers/fixtures';
 import { NASTY_PIECES, STYLES, deepSame, objectText, prng, randomChunks, randomDoc, rowEnds, splitAt, splitEvery } from '../helpers/random-json';
@@ -253,6 +253,44 @@ describe('JsonRowSplitter', () => {
     // All batches but the last are at least 1000 bytes of rows (minus the partial row left pending).
     for (const b of o.batches.slice(0, -1)) expect(b.bytes.length).toBeGreaterThan(900);
     expect(o.batches.length).toBeLessThan(10);
+  });
+  it('hands batches out without copying, yet later pushes never touch a batch already handed out', () => {
+    const rows = Array.from({ length: 2000 }, (_, k) => `{"timestamp": ${k}, "s": "${'x'.repeat(k % 50)}"}`);
+    const buf = Buffer.from('[' + rows.join(',\n') + ']');
+    const splitter = new JsonRowSplitter({ batchBytes: 3000 });
+    const held: RawRowBatch[] = [];
+    for (const chunk of splitEvery(buf, 1234)) {
+      const b = splitter.push(chunk);
+      if (b) held.push(b);
+    }
+    const last = splitter.end();
+    if (last) held.push(last);
+    expect(held.length).toBeGreaterThan(10);
+    const texts = held.flatMap((b) => Array.from({ length: b.count }, (_, k) => b.bytes.toString('utf8', b.spans[2 * k], b.spans[2 * k + 1])));
+    expect(texts).toEqual(rows);
+  });
+});
+
+describe('rawTimestampAt', () => {
+  it('reads the timestamp exactly as JSON.parse does, in place or by parsing the row', () => {
+    const rows = [
+      '{"timestamp": 1757980800, "a": 1}',
+      '{"timestamp": 0}',
+      '{"timestamp": 7 , "a": 1}',
+      '{"timestamp": 123456789012345, "a": 1}',
+      '{"timestamp": 1234567890123456789, "a": 1}', // beyond 15 digits: parsed
+      '{"timestamp": -5, "a": 1}',
+      '{"timestamp": 1.5e3, "a": 1}',
+      '{"timestamp": 17.25}',
+      '{"timestamp": "2025-01-01"}',
+      '{ "timestamp": 42}',
+      '{"timestamp":42}',
+      '{"a": 1, "timestamp": 99}',
+      '{"a": 1}',
+    ];
+    const batch = run([Buffer.from('[' + rows.join(',\n') + ']')]).batches[0]!;
+    expect(batch.count).toBe(rows.length);
+    rows.forEach((text, i) => expect(rawTimestampAt(batch, i)).toBe(Number((JSON.parse(text) as { timestamp?: unknown }).timestamp)));
   });
 });
 
