@@ -67,7 +67,9 @@ export class Data implements AsyncIterable<Row> {
    * Rows as the API sent them, in batches of raw bytes: each batch's `bytes` is valid JSON array content
    * (rows and separators), `spans` gives each row's range, `count` the rows. Every byte is checked against
    * JSON's grammar but nothing is parsed, which makes this much faster than `batches()` for passing rows on
-   * unchanged (to a file, a socket, object storage). Resumes after breaks like every read.
+   * unchanged (to a file, a socket, object storage). Resumes after breaks like every read. A batch's
+   * `bytes` is a view of the buffer it was received into (no copy is made); `Buffer.from(batch.bytes)` before
+   * keeping many batches around.
    */
   async *rawBatches(options: { signal?: AbortSignal; progress?: StreamProgress } = {}): AsyncGenerator<RawRowBatch, void, undefined> {
     const signal = anySignal(this.#signal, options.signal);
