@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { RowShape } from './measurements';
-import { startMockServer, type MockServerOptions } from './server';
+import { mockServerSummary, startMockServer, type MockServerOptions } from './server';
 
 const USAGE = `Usage: restream-mock [--port N] [--host 127.0.0.1|::1] [--seed N] [--row-shape full|sparse|wide12]
 
@@ -67,10 +67,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.stdout.write(
     [
-      `ReStream mock server listening on ${mock.url}`,
-      `client id:     ${mock.clientId}`,
-      `client secret: ${mock.clientSecret}`,
-      `demo pad ${mock.ids.demoPad}, sites ${mock.ids.demoSites.join(', ')}`,
+      ...mockServerSummary(mock),
       '',
       'Point a client at it with:',
       `RESTREAM_HOST=${mock.url} RESTREAM_CLIENT_ID=${mock.clientId} RESTREAM_CLIENT_SECRET=${mock.clientSecret}`,

@@ -125,6 +125,16 @@ function checkOptions(o: MockServerOptions): void {
   }
 }
 
+/** What the two command lines (`restream-mock`, `restream mock`) print first: URL, credentials, demo ids. */
+export function mockServerSummary(mock: MockServer): string[] {
+  return [
+    `ReStream mock server listening on ${mock.url}`,
+    `client id:     ${mock.clientId}`,
+    `client secret: ${mock.clientSecret}`,
+    `demo pad ${mock.ids.demoPad}, sites ${mock.ids.demoSites.join(', ')}`,
+  ];
+}
+
 /** Starts the mock ReStream server and resolves once it listens. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkOptions(options);

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startMockServer, type MockServerOptions, type RowShape } from '../../mock';
+import { mockServerSummary } from '../../mock/server';
 import { positiveInt } from '../args';
 import { cliIo, globalsOf } from '../context';
 import { onStopSignal } from '../signals';
@@ -47,10 +48,7 @@ export function registerMock(program: Command): void {
       } else {
         await stdout.write(
           [
-            `ReStream mock server listening on ${mock.url}`,
-            `client id:     ${mock.clientId}`,
-            `client secret: ${mock.clientSecret}`,
-            `demo pad ${mock.ids.demoPad}, sites ${mock.ids.demoSites.join(', ')}`,
+            ...mockServerSummary(mock),
             '',
             'Point the CLI or the SDK at it with:',
             `export RESTREAM_HOST=${mock.url}`,
