@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the `/data/` body parser (src/data/json-array-parser.ts) against `JSON.parse` of the
+ * Micro-benchmark of the `/data/` body parser (src/json/json-array-parser.ts) against `JSON.parse` of the
  * whole text held in memory, plus the alternative splitting approaches that were tried and not kept.
  *
  *   npx tsx bench/json-array-parser.bench.ts [--mb=200] [--runs=3] [--chunk=65536] [--shape=40,12] [--quick]
@@ -10,7 +10,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { JsonArrayParser, parseJsonArrayStream, type JsonArrayParserOptions, type JsonRow } from '../src/data/json-array-parser';
+import { JsonArrayParser, parseJsonArrayStream, type JsonArrayParserOptions, type JsonRow } from '../src/json/json-array-parser';
 
 // ---------------------------------------------------------------------------------------------------------
 // Arguments
@@ -26,7 +26,7 @@ const SHAPES = arg('shape', '40,12').split(',').map(Number);
 const QUICK = process.argv.includes('--quick');
 
 // ---------------------------------------------------------------------------------------------------------
-// Data in the shape of /work/shared/fixtures/data_pad.json: Python json.dumps separators, float32 readings
+// Data in the shape of test/fixtures/data_pad.json: Python json.dumps separators, float32 readings
 // printed as shortest doubles (~16 significant digits), 0.0/1.0 flags, a few ints, nulls and valve strings.
 
 const FIELD_NAMES = [

@@ -10,7 +10,7 @@ import type { FetchLike } from './http/transport';
 import type { ClientContext } from './models/context';
 import { Pad } from './models/pad';
 import { DataChange, confirmChanges, type ChangeParent } from './models/data-change';
-import { exportData, type ExportOptions, type ExportSummary } from './data/export';
+import { exportData, type ExportOptions, type ExportSummary } from './export/export';
 import { Site } from './models/site';
 import { PadsResource, SitesResource, StatesResource } from './models/resources';
 import { rejectUnknownOptions } from './validate';
@@ -164,7 +164,8 @@ function makeContext(
   onRetry: OnRetry | undefined,
   secrets: () => Array<string | undefined>,
 ): ClientContext {
-  return { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets };
+  const ctx: ClientContext = { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets, pad: (id) => new Pad(ctx, id) };
+  return ctx;
 }
 
 function normaliseHost(host: string): string {

@@ -9,11 +9,11 @@ export { State } from './models/state';
 export { DataChange, type DataChangeDataFilters, type ChangeParent } from './models/data-change';
 export { Data, type DataOptions, type SaveOptions, type SaveResult } from './data/data';
 export type { DataFilters } from './data/filters';
-export type { SaveFormat } from './data/formats';
-export { ExportError, type ExportOptions, type ExportProgress, type ExportSummary, type ExportChunkFailure } from './data/export';
-export type { Manifest, ManifestChunk, ExportParameters } from './data/manifest';
+export type { SaveFormat } from './formats/formats';
+export { ExportError, type ExportOptions, type ExportProgress, type ExportSummary, type ExportChunkFailure } from './export/export';
+export type { Manifest, ManifestChunk, ExportParameters } from './export/manifest';
 export type { Row, RowBatch, DataRequest } from './data/stream';
-export type { RawRowBatch } from './data/json-row-splitter';
+export type { RawRowBatch } from './json/json-row-splitter';
 export type { StagesMetadataOptions } from './models/asset';
 export { RealtimeStream, FileSessionStore, MemorySessionStore, newSessionKey } from './realtime';
 export type {

@@ -1,5 +1,5 @@
 /**
- * openapi/restream.yaml against reality: every real response in ../shared/fixtures validates against the
+ * openapi/restream.yaml against reality: every real response in test/fixtures validates against the
  * schema of its endpoint, the schemas are strict enough to reject wrong shapes, and every endpoint and
  * WebSocket stream of API.md is in the contract.
  */
@@ -18,7 +18,7 @@ import {
 
 const V1 = '/external/thirdparty/v1';
 
-/** Each fixture file → the request that produced it (per ../shared/fixtures/README.md). */
+/** Each fixture file → the request that produced it (per test/fixtures/README.md). */
 const FIXTURE_REQUESTS: Record<string, { method: string; path: string }> = {
   'pad_one.json': { method: 'GET', path: `${V1}/pads/697/` },
   'pad_many.json': { method: 'GET', path: `${V1}/pads/` },

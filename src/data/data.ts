@@ -7,9 +7,9 @@ import { Readable } from 'node:stream';
 import type { ClientContext } from '../models/context';
 import { rejectUnknownOptions } from '../validate';
 import { ValidationError } from '../http/errors';
-import { createFormatWriter, formatOf } from './formats';
-import { checkTarget, writeAtomically } from './sink';
-import type { RawRowBatch } from './json-row-splitter';
+import { createFormatWriter, formatOf } from '../formats/formats';
+import { checkTarget, writeAtomically } from '../formats/sink';
+import type { RawRowBatch } from '../json/json-row-splitter';
 import { streamRawBatches, streamRowBatches, type DataRequest, type Row, type RowBatch, type StreamProgress } from './stream';
 
 export interface DataOptions {

@@ -11,8 +11,8 @@ import type { ClientContext } from '../models/context';
 import { ASSET_ENDPOINTS, type AssetKind } from '../models/endpoints';
 import { formatDataTime } from '../validate';
 import type { DataQuery } from './filters';
-import { JsonArrayParser, MalformedJsonError, TruncatedStreamError } from './json-array-parser';
-import { JsonRowSplitter, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from './json-row-splitter';
+import { JsonArrayParser, MalformedJsonError, TruncatedStreamError } from '../json/json-array-parser';
+import { JsonRowSplitter, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../json/json-row-splitter';
 
 /** A measurement row: `timestamp` (unix seconds) and one value per field; `site_id` on routed pad data. */
 export type Row = { timestamp: number; site_id?: number } & Record<string, number | string | null | undefined>;

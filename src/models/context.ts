@@ -5,6 +5,7 @@
 import type { ApiClient } from '../http/client';
 import type { TokenProvider } from '../http/auth';
 import type { ResolvedRetryPolicy, OnRetry } from '../http/retry';
+import type { Pad } from './pad';
 
 export interface ClientContext {
   readonly api: ApiClient;
@@ -13,4 +14,6 @@ export interface ClientContext {
   readonly retry: ResolvedRetryPolicy;
   readonly onRetry?: OnRetry;
   secrets(): ReadonlyArray<string | undefined>;
+  /** A pad handle. Given by the client so that `Site` (which pads import) need not import `Pad` back. */
+  pad(id: number): Pad;
 }

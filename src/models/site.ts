@@ -4,7 +4,7 @@ import { Asset } from './asset';
 import type { ClientContext } from './context';
 import { reviveSchema } from './dates';
 import { LIST_ENDPOINTS } from './endpoints';
-import { Pad } from './pad';
+import type { Pad } from './pad';
 import { State } from './state';
 import type { MeasurementSources, SiteFields, WireSite, WireState } from './types';
 
@@ -40,7 +40,7 @@ export class Site extends Asset {
     if (this.pad_id === null || this.pad_id === undefined) {
       throw new NotFoundError(`site ${this.id} belongs to no pad`, { path: this.path(this.endpoints.one) });
     }
-    const pad = new Pad(this.ctx, this.pad_id);
+    const pad = this.ctx.pad(this.pad_id);
     return pad.update();
   }
 

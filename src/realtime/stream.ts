@@ -17,8 +17,8 @@
  */
 import { RestreamError, ValidationError, WebSocketError } from '../http/errors';
 import type { ClientContext } from '../models/context';
-import { createFormatWriter, formatOf } from '../data/formats';
-import { checkTarget, writeAtomically } from '../data/sink';
+import { createFormatWriter, formatOf } from '../formats/formats';
+import { checkTarget, writeAtomically } from '../formats/sink';
 import type { Row } from '../data/stream';
 import { rejectUnknownOptions } from '../validate';
 import { RealtimeConnection, type DisconnectEvent, type OpenEvent, type ReconnectEvent, type StreamErrorEvent } from './connection';

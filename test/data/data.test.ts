@@ -387,11 +387,11 @@ function parseCsv(text: string): Promise<string[][]> {
 
 describe('CsvTableWriter', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CsvTableWriter } = require('../../src/data/csv') as typeof import('../../src/data/csv');
+  const { CsvTableWriter } = require('../../src/formats/csv') as typeof import('../../src/formats/csv');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { FileSink } = require('../../src/data/sink') as typeof import('../../src/data/sink');
+  const { FileSink } = require('../../src/formats/sink') as typeof import('../../src/formats/sink');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { JsonRowSplitter } = require('../../src/data/json-row-splitter') as typeof import('../../src/data/json-row-splitter');
+  const { JsonRowSplitter } = require('../../src/json/json-row-splitter') as typeof import('../../src/json/json-row-splitter');
 
   const batches = [
     [{ timestamp: 1, a: 'line\none' }, { timestamp: 2, a: 2 }],

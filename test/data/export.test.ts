@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { ExportError, Restream, ValidationError, type ExportOptions, type ExportProgress, type Manifest } from '../../src';
-import { chunkCount, parseChunk, splitRange } from '../../src/data/chunking';
+import { chunkCount, parseChunk, splitRange } from '../../src/export/chunking';
 import type { Row } from '../../src/data/stream';
 
 let mock: MockServer;

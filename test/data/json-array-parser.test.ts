@@ -6,7 +6,7 @@ import {
   type JsonArrayBatch,
   type JsonArrayParserOptions,
   type JsonRow,
-} from '../../src/data/json-array-parser';
+} from '../../src/json/json-array-parser';
 import { readFixtureText } from '../helpers/fixtures';
 import { prng, splitAt, randomChunks, randomStringChunks, type Doc, randomDoc, rowEnds, deepSame, splitEvery } from '../helpers/random-json';
 

@@ -1,6 +1,6 @@
-import { MalformedJsonError, TruncatedStreamError, type JsonRow } from '../../src/data/json-array-parser';
-import { JsonRowSplitter, endOfObject, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../../src/data/json-row-splitter';
-import { rawNdjsonLines } from '../../src/data/formats';
+import { MalformedJsonError, TruncatedStreamError, type JsonRow } from '../../src/json/json-array-parser';
+import { JsonRowSplitter, endOfObject, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../../src/json/json-row-splitter';
+import { rawNdjsonLines } from '../../src/formats/formats';
 import { readFixtureText } from '../helpers/fixtures';
 import { NASTY_PIECES, STYLES, deepSame, objectText, prng, randomChunks, randomDoc, rowEnds, splitAt, splitEvery } from '../helpers/random-json';
 

@@ -10,8 +10,8 @@ import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { Restream, ValidationError } from '../../src';
-import { PARQUET_ROW_GROUP_SIZE, ParquetFormatWriter, RowGroupBuilder, parquetDefaults } from '../../src/data/parquet';
-import { writeAtomically } from '../../src/data/sink';
+import { PARQUET_ROW_GROUP_SIZE, ParquetFormatWriter, RowGroupBuilder, parquetDefaults } from '../../src/formats/parquet';
+import { writeAtomically } from '../../src/formats/sink';
 import type { Row } from '../../src/data/stream';
 
 let mock: MockServer;

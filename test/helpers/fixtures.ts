@@ -2,10 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Real API responses live in the shared folder beside the repository (../shared/fixtures), never in the
- * repo itself. CI lays a copy of shared/ beside its clone, so the relative path holds there too.
+ * Real API responses, kept in the repository (test/fixtures/, source and licence in its README) so that a
+ * bare clone passes its tests. `RESTREAM_FIXTURES_DIR` points the tests at another set of recordings.
  */
-export const fixturesDir = process.env.RESTREAM_FIXTURES_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures');
+export const fixturesDir = process.env.RESTREAM_FIXTURES_DIR ?? path.resolve(__dirname, '..', 'fixtures');
 
 export function fixtureNames(): string[] {
   return readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort();

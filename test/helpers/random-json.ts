@@ -2,7 +2,7 @@
  * Seeded random JSON for the body parser and splitter fuzz tests: rows with nasty strings (escapes, braces
  * and brackets inside strings, unicode), odd but legal spacing, and helpers to chunk a buffer.
  */
-import type { JsonRow } from '../../src/data/json-array-parser';
+import type { JsonRow } from '../../src/json/json-array-parser';
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../http/errors';
 import type { Data } from '../../data/data';
 import { RESOLUTION_SECONDS, type DataFilters } from '../../data/filters';
-import { rawNdjsonLines } from '../../data/formats';
+import { rawNdjsonLines } from '../../formats/formats';
 import type { DataChange } from '../../models/data-change';
 import { dataFilters, resolveTarget, withDataFlags, withTarget, type DataFlags } from '../args';
 import { cliIo, globalsOf, makeClient, wantProgress, type GlobalOptions } from '../context';

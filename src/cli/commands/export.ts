@@ -4,7 +4,7 @@
  * missing or failed.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ExportOptions, ExportProgress } from '../../data/export';
+import type { ExportOptions, ExportProgress } from '../../export/export';
 import { dataFilters, positiveInt, withDataFlags, type DataFlags } from '../args';
 import { cliIo, globalsOf, makeClient, wantProgress } from '../context';
 import { UsageError } from '../errors';

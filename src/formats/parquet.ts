@@ -29,9 +29,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FormatWriter } from './formats';
+import type { FormatWriter } from './format-writer';
 import { tempPathBeside, type FileSink } from './sink';
-import type { RowBatch } from './stream';
+import type { RowBatch } from '../data/stream';
 
 /** Rows per Parquet row group. */
 export const PARQUET_ROW_GROUP_SIZE = 32_768;

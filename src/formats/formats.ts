@@ -7,9 +7,12 @@ import path from 'node:path';
 import { ValidationError } from '../http/errors';
 import { CsvTableWriter } from './csv';
 import { ParquetFormatWriter } from './parquet';
+import type { FormatWriter } from './format-writer';
 import type { FileSink } from './sink';
-import type { RawRowBatch } from './json-row-splitter';
-import type { RowBatch } from './stream';
+import type { RawRowBatch } from '../json/json-row-splitter';
+import type { RowBatch } from '../data/stream';
+
+export type { FormatWriter } from './format-writer';
 
 export type SaveFormat = 'json' | 'ndjson' | 'csv' | 'parquet';
 
@@ -25,18 +28,6 @@ export function formatOf(file: string): SaveFormat {
     throw new ValidationError('path', `unsupported extension '${ext || '(none)'}': use ${Object.keys(EXTENSIONS).join(', ')}`);
   }
   return format;
-}
-
-/** Writes batches in one format; `finish` completes the file, `discard` drops side files on failure. */
-export interface FormatWriter {
-  write(batch: RowBatch): Promise<void>;
-  /**
-   * Writes rows straight from the API's bytes, never parsed. Writers that have it are fed raw batches by
-   * `Data.save` (rows from elsewhere, such as a live stream, still come through `write`).
-   */
-  writeRaw?(batch: RawRowBatch): Promise<void>;
-  finish(): Promise<void>;
-  discard(): Promise<void>;
 }
 
 export function createFormatWriter(format: SaveFormat, sink: FileSink, target: string): FormatWriter {

@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../http/errors';
-import { tempPathBeside } from './sink';
+import { tempPathBeside } from '../formats/sink';
 
 export const MANIFEST_VERSION = 1;
 

@@ -18,9 +18,9 @@ import { Pad } from '../models/pad';
 import { Site } from '../models/site';
 import { describe, formatDataTime, rejectUnknownOptions, toDate, toId, type TimeInput } from '../validate';
 import { chunkCount, chunkFileStem, isoSeconds, MAX_CHUNKS, parseChunk, splitRange } from './chunking';
-import { Data } from './data';
-import { DATA_FILTER_NAMES, RESOLUTION_SECONDS, resolveDataFilters, type DataFilters } from './filters';
-import { FORMAT_EXTENSIONS, type SaveFormat } from './formats';
+import { Data } from '../data/data';
+import { DATA_FILTER_NAMES, RESOLUTION_SECONDS, resolveDataFilters, type DataFilters } from '../data/filters';
+import { FORMAT_EXTENSIONS, type SaveFormat } from '../formats/formats';
 import { chunkIsIntact, ManifestStore, parameterDifferences, readManifest, sha256File, type ExportParameters, type ManifestChunk } from './manifest';
 
 /** Default number of chunks downloading at once over the whole export. */

@@ -14,10 +14,10 @@
  * parses back to the same double.
  */
 import { createReadStream } from 'node:fs';
-import type { FormatWriter } from './formats';
-import type { RawRowBatch } from './json-row-splitter';
+import type { FormatWriter } from './format-writer';
+import type { RawRowBatch } from '../json/json-row-splitter';
 import type { FileSink } from './sink';
-import type { RowBatch } from './stream';
+import type { RowBatch } from '../data/stream';
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
