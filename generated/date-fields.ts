@@ -44,6 +44,7 @@ export const dateTimeFields = {
   "ErrorDetail": [],
   "Field": [],
   "FillDataMethod": [],
+  "MeasurementFrame": [],
   "MeasurementMessage": [],
   "MeasurementRow": [],
   "MeasurementSource": [],
@@ -347,8 +348,8 @@ export const websocketMessages = {
   "/external/thirdparty/v2/ws/pads/{id}/data_changes/": { server: "DataChangeMessage" },
   "/external/thirdparty/v2/ws/sites/{id}/": { server: "SiteUpdateMessage" },
   "/external/thirdparty/v2/ws/sites/{id}/data_changes/": { server: "DataChangeMessage" },
-  "/ws/data/pad/{id}/": { server: "MeasurementMessage", client: "AckMessage" },
-  "/ws/data/site/{id}/": { server: "MeasurementMessage", client: "AckMessage" },
+  "/ws/data/pad/{id}/": { server: "MeasurementFrame", client: "AckMessage" },
+  "/ws/data/site/{id}/": { server: "MeasurementFrame", client: "AckMessage" },
 } as const;
 
 export type WebSocketPath = keyof typeof websocketMessages;

@@ -757,7 +757,7 @@ export interface components {
         MeasurementRow: {
             /** @description Unix seconds (a whole number). */
             timestamp: number;
-            /** @description Present on routed pad data. */
+            /** @description The row's site. The recorded site and pad rows all carry it. */
             site_id?: number;
         } & {
             [key: string]: number | string | null;
@@ -770,6 +770,11 @@ export interface components {
             session_key?: string;
             message: components["schemas"]["MeasurementRow"] | components["schemas"]["MeasurementRow"][] | null | string;
         };
+        /**
+         * @description A frame of a measurement stream: a `MeasurementMessage`, or an empty frame sent bare, JSON `null` or
+         *     `""` (skip it; the official client skips exactly these two).
+         */
+        MeasurementFrame: components["schemas"]["MeasurementMessage"] | null | string;
         /** @description Sent by the client after every 5 messages received on a measurement stream. */
         AckMessage: {
             /** @enum {string} */
@@ -807,7 +812,11 @@ export interface components {
         DataChangeConfirmation: {
             change_log: components["schemas"]["DataChangeReceipt"][];
         };
-        /** @description Response to a receipt confirmation; its shape is not documented. */
+        /**
+         * @description Response to a receipt confirmation. Its shape is not documented; the official client reads it as
+         *     `{"change_log": [...]}` listing the changes still unconfirmed (a confirmed change is absent).
+         *     Any JSON is accepted.
+         */
         DataChangeConfirmationResult: unknown;
         /** @description Error body of 401, 403, 404 and 429 responses. */
         ErrorDetail: {
@@ -1014,6 +1023,7 @@ export type StageAggregationDescription = components['schemas']['StageAggregatio
 export type StageAggregationDescriptionCreate = components['schemas']['StageAggregationDescriptionCreate'];
 export type MeasurementRow = components['schemas']['MeasurementRow'];
 export type MeasurementMessage = components['schemas']['MeasurementMessage'];
+export type MeasurementFrame = components['schemas']['MeasurementFrame'];
 export type AckMessage = components['schemas']['AckMessage'];
 export type SiteUpdateMessage = components['schemas']['SiteUpdateMessage'];
 export type PadUpdateMessage = components['schemas']['PadUpdateMessage'];

@@ -81,10 +81,13 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => stream.close(), 10_000);
     const seen = new Set<number>();
     let rows = 0;
+    // Like the real feed, a row carries tds only on the full row of each 10 s; keep the last reading.
+    let tds: unknown;
     for await (const row of stream) {
       rows++;
       seen.add(row.timestamp);
-      if (rows % 10 === 0) note(`${rows} live rows, latest ${new Date(row.timestamp * 1000).toISOString()}, tds ${row.tds}`);
+      if (row.tds !== undefined) tds = row.tds;
+      if (rows % 10 === 0) note(`${rows} live rows, latest ${new Date(row.timestamp * 1000).toISOString()}, last tds reading ${String(tds)}`);
     }
     clearTimeout(timer);
     note(`${rows} live rows in ten seconds, ${seen.size} distinct timestamps: none lost or repeated across the drop`);

@@ -423,6 +423,7 @@ describe('coverage of API.md', () => {
       'OAuthError',
       'MeasurementRow',
       'MeasurementMessage',
+      'MeasurementFrame',
       'AckMessage',
       'DataChangeMessage',
     ]) {

@@ -176,7 +176,7 @@ describe('date-time fields', () => {
     expect(operationResponses.getPadDataChanges.schema).toBe('DataChangeLog');
     expect(has(operationResponses.listStates.dateTimeFields, ['*', 'site', 'date_created'])).toBe(true);
     expect(has(operationResponses.getPadHistory.dateTimeFields, ['*', 'start'])).toBe(true);
-    expect(websocketMessages['/ws/data/site/{id}/'].server).toBe('MeasurementMessage');
+    expect(websocketMessages['/ws/data/site/{id}/'].server).toBe('MeasurementFrame');
     expect(websocketMessages['/external/thirdparty/v2/ws/pads/{id}/data_changes/'].server).toBe('DataChangeMessage');
     const ids = collectOperationResponses(loadSpec()).map((o) => o.operationId);
     expect(Object.keys(operationResponses)).toEqual(ids);

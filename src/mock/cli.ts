@@ -13,7 +13,8 @@ Runs a mock ReStream Datastore API on the loopback interface until interrupted.
   --port       TCP port (default 0: any free port)
   --host       loopback address to listen on (default 127.0.0.1)
   --seed       seed of the demo data (default 1)
-  --row-shape  layout of measurement rows (default full)
+  --row-shape  layout of measurement rows: sparse (default) as the real API sends them,
+               full (every series on every row, the dense worst case) or wide12
 `;
 
 function integer(name: string, value: string | undefined): number | undefined {

@@ -117,7 +117,7 @@ export function buildDataPlan(world: MockWorld, kind: Kind, id: number, query: Q
 
   return {
     sites: plans,
-    withSiteId: routed,
+    routed,
     fields,
     sources,
     siUnits,

@@ -22,6 +22,11 @@ export interface SiteDef {
   hasState: boolean;
   /** Whether stage aggregations are configured; the aggregations endpoint answers with an error text otherwise. */
   hasAggregations: boolean;
+  /**
+   * Whether the site's instruments report: its rows carry readings. Those of a site without send only
+   * `timestamp` and `site_id`, as two of pad 697's three sites do in the recording (data_pad.json).
+   */
+  readings: boolean;
   /** Days before the anchor day when the first stage starts. */
   startDaysAgo: number;
   /** Finished sites stop after this stage; ongoing ones keep fracking. */
@@ -88,12 +93,12 @@ export const PADS: readonly PadDef[] = [
 ];
 
 export const SITES: readonly SiteDef[] = [
-  { id: 1111, name: 'Duncan 1WA', shortName: 'D1WA', padId: 697, fleet: ATREIDES, wellApi: true, hasState: true, hasAggregations: false, startDaysAgo: 75, lastStage: 40 },
-  { id: 1112, name: 'Gurney 1WB', shortName: 'G1WB', padId: 697, fleet: ATREIDES, wellApi: true, hasState: true, hasAggregations: true, startDaysAgo: 14 },
-  { id: 1113, name: 'Thufir 2WA', shortName: 'T2WA', padId: 697, fleet: ATREIDES, wellApi: true, hasState: false, hasAggregations: true, startDaysAgo: 10 },
-  { id: 1201, name: 'Rabban 3WA', shortName: 'R3WA', padId: 702, fleet: HARKONNEN, wellApi: true, hasState: true, hasAggregations: true, startDaysAgo: 20 },
-  { id: 1202, name: 'Feyd 3WB', shortName: 'F3WB', padId: 702, fleet: HARKONNEN, wellApi: true, hasState: true, hasAggregations: true, startDaysAgo: 16 },
-  { id: 1301, name: 'Rhombur 4WA', shortName: 'R4WA', padId: 705, fleet: null, wellApi: false, hasState: true, hasAggregations: true, startDaysAgo: 120, lastStage: 24 },
+  { id: 1111, name: 'Duncan 1WA', shortName: 'D1WA', padId: 697, fleet: ATREIDES, wellApi: true, hasState: true, hasAggregations: false, readings: false, startDaysAgo: 75, lastStage: 40 },
+  { id: 1112, name: 'Gurney 1WB', shortName: 'G1WB', padId: 697, fleet: ATREIDES, wellApi: true, hasState: true, hasAggregations: true, readings: true, startDaysAgo: 14 },
+  { id: 1113, name: 'Thufir 2WA', shortName: 'T2WA', padId: 697, fleet: ATREIDES, wellApi: true, hasState: false, hasAggregations: true, readings: false, startDaysAgo: 10 },
+  { id: 1201, name: 'Rabban 3WA', shortName: 'R3WA', padId: 702, fleet: HARKONNEN, wellApi: true, hasState: true, hasAggregations: true, readings: true, startDaysAgo: 20 },
+  { id: 1202, name: 'Feyd 3WB', shortName: 'F3WB', padId: 702, fleet: HARKONNEN, wellApi: true, hasState: true, hasAggregations: true, readings: false, startDaysAgo: 16 },
+  { id: 1301, name: 'Rhombur 4WA', shortName: 'R4WA', padId: 705, fleet: null, wellApi: false, hasState: true, hasAggregations: true, readings: true, startDaysAgo: 120, lastStage: 24 },
 ];
 
 /** The state machine of the demo sites' valves: conditions of (upper master, swab) → state. */
@@ -132,8 +137,14 @@ export function timelinePlans(anchor: number): TimelinePlan[] {
 /** Stage-aggregation metric: name, value range, and the chance that a stage has no value (null). */
 export type MetricDef = readonly [name: string, min: number, max: number, nullChance: number];
 
-/** Per-stage metrics, in the API's vocabulary; some are never configured and always null. */
-export const METRICS: readonly MetricDef[] = [
+/** Metrics that are times of the stage itself: computed from the stage, not drawn. */
+export type StageTimeMetric = 'start_pumping_time' | 'test_time' | 'total_duration';
+
+/**
+ * Per-stage metrics, in the API's vocabulary and in the order its answers list them
+ * (aggregations_pad.json; the stage `id` comes last). Some are never configured and always null.
+ */
+export const METRICS: ReadonlyArray<MetricDef | StageTimeMetric> = [
   ['ow_press_avg', 900, 2100, 0],
   ['avg_bottomhole_pressure', 0, 0, 1],
   ['avg_clean_conductivity', 1.8, 2.4, 0.3],
@@ -158,20 +169,31 @@ export const METRICS: readonly MetricDef[] = [
   ['avg_surface_casing_pressure', 0, 0, 1],
   ['avg_surface_pressure', 4800, 7000, 0],
   ['avg_xlink_conc', 0, 0, 1],
+  ['frac_duration_sec_test', 0, 0, 1],
   ['max_frac_stage_step', 0, 9, 0],
   ['max_prop_conc', 2, 3.2, 0],
   ['max_surface_pressure', 6500, 9200, 0],
   ['max_wl_depth', 9000, 17000, 0],
   ['min_frac_stage_step', 0, 0, 0],
+  'start_pumping_time',
+  'test_time',
   ['wt_conductivity', 0, 0, 1],
+  ['wt_corrosion', 0, 0, 1],
+  ['wt_orp', 0, 0, 1],
+  ['wt_ph', 0, 0, 1],
   ['wt_pressure', 0, 0, 1],
+  ['wt_tds', 0, 0, 1],
+  ['avg_slurry_density_var', -1e-5, 1e-5, 0],
   ['fr_conc_secondary_total', 3500, 4500, 0.08],
   ['fr_conc_total', 7500, 8600, 0],
   ['fr_cons_universal', 0.4, 0.6, 0],
   ['gel_conc_total', 0, 0, 1],
   ['total_clean_flow', 360000, 400000, 0],
+  'total_duration',
   ['total_proppant', 150000, 450000, 0.6],
+  ['total_proppant_historic', 0, 0, 1],
   ['total_slurry_flow', 380000, 420000, 0],
+  ['total_slurry_flow_test', 8800, 9600, 0],
   ['xlink_conc_total', 0, 0, 1],
 ];
 

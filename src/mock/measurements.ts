@@ -9,12 +9,17 @@
  * is an index into a precomputed table of numbers and their Python spellings, columns carry their
  * precomputed `, "name": ` prefixes, and rows are built by string concatenation in plain loops.
  */
-import { ALL_SERIES, EXTRA_SERIES, SERIES, SERIES_INDEX, SPARSE_FAST, WIDE12, type SeriesSpec } from './fields';
+import { ALL_SERIES, EXTRA_AFTER, EXTRA_SERIES, SERIES, SERIES_INDEX, SPARSE_FAST, WIDE12, siConversion, type SeriesSpec } from './fields';
 import { hash2, seedOf } from './prng';
 import { pyFloat, pyInt } from './py-format';
 import { FRAC, type SiteTimeline, type StageCursor, type StageEntry } from './timeline';
 
-/** What rows look like: ragged full rows, the sparse real-feed pattern, or fixed 12-key rows. */
+/**
+ * What rows look like. `sparse` (the default) follows the recorded responses: a site with instruments
+ * sends a full row every 10 s and its fast channels in between, a site without sends `timestamp` and
+ * `site_id` only. `full` is the dense worst case for benchmarks: every series on every row, ragged now and
+ * then. `wide12`: fixed 12-key rows. Every row of every shape carries `site_id`.
+ */
 export type RowShape = 'full' | 'sparse' | 'wide12';
 export type Aggregation = 'min' | 'max' | 'mean';
 
@@ -29,8 +34,11 @@ export type Range = readonly [from: number, to: number];
 export interface DataPlan {
   /** Sites in row order (ascending id); each with its sorted, disjoint, inclusive ranges. */
   sites: ReadonlyArray<{ siteId: number; ranges: readonly Range[] }>;
-  /** Whether rows carry `site_id` (routed pad data; always in the 'wide12' shape). */
-  withSiteId: boolean;
+  /**
+   * Routed pad data: one row per site and second. (Every generated row carries `site_id` anyway; rows a
+   * test pushes verbatim on a live stream get it added only on routed streams.)
+   */
+  routed: boolean;
   /** Requested field names; null means every field (`exposed_to_customer`). */
   fields: ReadonlySet<string> | null;
   /** Requested measurement sources (`M1`...); null means all. */
@@ -57,6 +65,7 @@ const KIND_STEP = 3;
 const KIND_SITE = 4;
 
 // Ragged rows ('full' shape): about one row in 700 each gains the extra column, loses a column, or has a null.
+// 'sparse' rows only have the null: a reading now and then is missing its value.
 const QUIRK_EVERY = 700;
 const QUIRK_EXTRA = 0;
 const QUIRK_MISSING = 1;
@@ -95,7 +104,7 @@ function buildTable(spec: SeriesSpec, si: boolean): Table {
   if (kind === KIND_VALVE) return { str: ['"O"', '"C"'], num: new Float64Array([NaN, NaN]), idleLevels: 0, fracBase: 0, fracLevels: 0 };
   const idle = levels(spec.idle[0], spec.idle[1], kind);
   const frac = kind === KIND_STEP ? Array.from({ length: 10 }, (_, k) => k) : spec.frac ? levels(spec.frac[0], spec.frac[1], kind) : [];
-  const [factor, offset] = si && spec.si ? spec.si : [1, 0];
+  const [factor, offset] = si ? siConversion(spec.name) : [1, 0];
   const num = Float64Array.from([...idle, ...frac], (v) => v * factor + offset);
   const str = Array.from(num, (v) => (kind === KIND_INT ? pyInt(v) : pyFloat(v)));
   return { str, num, idleLevels: idle.length, fracBase: idle.length, fracLevels: frac.length };
@@ -112,7 +121,14 @@ export class MeasurementModel {
     readonly seed: number,
     readonly shape: RowShape,
     private readonly timelines: ReadonlyMap<number, SiteTimeline>,
+    /** Sites without instruments: in the 'sparse' shape their rows carry only `timestamp` and `site_id`. */
+    private readonly bareSites: ReadonlySet<number> = new Set(),
   ) {}
+
+  /** Whether a site's rows carry no readings (only in the 'sparse' shape: the others are worst cases). */
+  isBare(siteId: number): boolean {
+    return this.shape === 'sparse' && this.bareSites.has(siteId);
+  }
 
   tablesFor(si: boolean): Table[] {
     const i = si ? 1 : 0;
@@ -155,7 +171,8 @@ interface ColumnChoice {
   fast: number[];
   /** The occasional extra column, or -1 when not selected. */
   extra: number;
-  quirks: boolean;
+  /** Where in `main` a row that has the extra column carries it. */
+  extraAt: number;
 }
 
 const SOURCE_PREFIX = /^(M\d+)_/;
@@ -167,27 +184,32 @@ function chooseColumns(shape: RowShape, plan: DataPlan): ColumnChoice {
     return !(m && plan.sources && !plan.sources.has(m[1]!));
   };
   const pick = (names: readonly string[]): number[] => names.filter(wanted).map((n) => SERIES_INDEX.get(n)!);
-  if (shape === 'wide12') return { main: [...pick(WIDE12), -1], fast: [], extra: -1, quirks: false };
-  const main = pick(SERIES.map((f) => f.name));
-  if (plan.withSiteId) {
-    // Routed rows carry site_id just before the valve columns, where the real feed puts it.
-    const firstValve = main.findIndex((i) => ALL_SERIES[i]!.kind === 'valve');
-    main.splice(firstValve < 0 ? main.length : firstValve, 0, -1);
-  }
+  if (shape === 'wide12') return { main: [...pick(WIDE12), -1], fast: [], extra: -1, extraAt: 0 };
+  const main = pick(SERIES.filter((f) => shape === 'full' || !f.denseOnly).map((f) => f.name));
+  // site_id goes just before the valve columns, where the recorded rows have it.
+  const firstValve = main.findIndex((i) => ALL_SERIES[i]!.kind === 'valve');
+  main.splice(firstValve < 0 ? main.length : firstValve, 0, -1);
   const fastSet = new Set(SPARSE_FAST);
   const fast = main.filter((i) => i < 0 || fastSet.has(ALL_SERIES[i]!.name));
   const extra = wanted(EXTRA_SERIES.name) ? SERIES_INDEX.get(EXTRA_SERIES.name)! : -1;
-  return { main, fast, extra, quirks: shape === 'full' };
+  // After EXTRA_AFTER, or where it would be when the fields filter left it out.
+  const after = SERIES_INDEX.get(EXTRA_AFTER)!;
+  const extraAt = main.findIndex((i) => i < 0 || i > after);
+  return { main, fast, extra, extraAt: extraAt < 0 ? main.length : extraAt };
 }
 
 /** Everything about one site's rows in one response. */
 class SiteRows {
+  /** A regular row's columns. */
   readonly main: Column[];
+  /** `main` with the extra column in its place: the columns of a row that has it, every column there is. */
+  readonly withExtra: Column[];
+  /** A 'sparse' row's columns between full rows. */
   readonly fast: Column[];
   readonly extra: Column | undefined;
   readonly cursor: StageCursor;
   private readonly quirkSeed: number;
-  private readonly quirks: boolean;
+  private readonly ragged: boolean;
   private readonly sparse: boolean;
   /** Index into `ranges` of the range at or after the last timestamp asked. */
   private r = 0;
@@ -199,8 +221,9 @@ class SiteRows {
     siteId: number,
     readonly ranges: readonly Range[],
   ) {
-    this.quirks = choice.quirks;
-    this.sparse = model.shape === 'sparse';
+    const bare = model.isBare(siteId);
+    this.ragged = model.shape === 'full';
+    this.sparse = model.shape === 'sparse' && !bare;
     const siteSeed = seedOf(model.seed, siteId);
     const bind = (series: number): Column => {
       if (series < 0) {
@@ -226,9 +249,11 @@ class SiteRows {
         fast: choice.fast.includes(series),
       };
     };
-    this.main = choice.main.map(bind);
+    // A site without instruments sends the site column alone, every second.
+    this.main = (bare ? [-1] : choice.main).map(bind);
     this.fast = this.main.filter((c) => c.fast);
-    this.extra = choice.extra >= 0 ? bind(choice.extra) : undefined;
+    this.extra = choice.extra >= 0 && !bare ? bind(choice.extra) : undefined;
+    this.withExtra = this.extra ? [...this.main.slice(0, choice.extraAt), this.extra, ...this.main.slice(choice.extraAt)] : this.main;
     this.cursor = model.timeline(siteId).cursor();
     this.quirkSeed = hash2(siteSeed, 0x9e37);
   }
@@ -236,15 +261,39 @@ class SiteRows {
   /**
    * The oddity of the row at `t`, packed as `kind << 8 | series` (NO_QUIRK for a regular row). 'full' rows
    * now and then gain the extra column, lose one or carry a null; 'sparse' rows gain the extra column once
-   * a minute, like the real feed.
+   * a minute, like the recorded ones, and now and then carry a null.
    */
   quirk(t: number): number {
-    if (this.quirks) {
+    if (this.ragged) {
       const h = hash2(this.quirkSeed, t);
       const kind = h % QUIRK_EVERY;
       return kind <= QUIRK_NULL ? (kind << 8) | ((h >>> 12) % SERIES.length) : NO_QUIRK;
     }
-    return this.sparse && t % 60 === 50 ? QUIRK_EXTRA << 8 : NO_QUIRK;
+    if (!this.sparse) return NO_QUIRK;
+    if (t % 60 === 50) return QUIRK_EXTRA << 8;
+    const h = hash2(this.quirkSeed, t);
+    return h % QUIRK_EVERY === QUIRK_NULL ? (QUIRK_NULL << 8) | ((h >>> 12) % SERIES.length) : NO_QUIRK;
+  }
+
+  /** The text of the site's raw row at `t`, as the API spells it. */
+  rawRow(t: number): string {
+    const e = this.cursor.at(t);
+    const q = this.quirk(t);
+    const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
+    const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
+    const cols = this.isFastOnly(t) ? this.fast : q >> 8 === QUIRK_EXTRA ? this.withExtra : this.main;
+    let s = '{"timestamp": ' + t;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      if (c.kind === KIND_SITE) {
+        s += c.prefix + c.str[0];
+      } else if (c.series === nulled) {
+        s += c.prefix + 'null';
+      } else if (c.series !== missing) {
+        s += c.prefix + c.str[valueIndex(c, t, e)];
+      }
+    }
+    return s + '}';
   }
 
   /** Whether the row at `t` carries only the fast channels ('sparse' shape, between full rows). */
@@ -363,25 +412,7 @@ function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<
   for (let t = nextTimestamp(sites, -Infinity); t !== Infinity; t = nextTimestamp(sites, t + 1)) {
     for (const site of sites) {
       if (site.nextFrom(t) !== t) continue;
-      const e = site.cursor.at(t);
-      const q = site.quirk(t);
-      const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
-      const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
-      const extra = q >> 8 === QUIRK_EXTRA ? site.extra : undefined;
-      const cols = site.isFastOnly(t) ? site.fast : site.main;
-      let s = '{"timestamp": ' + t;
-      for (let i = 0; i < cols.length; i++) {
-        const c = cols[i]!;
-        if (c.kind === KIND_SITE) {
-          s += c.prefix + c.str[0];
-        } else if (c.series === nulled) {
-          s += c.prefix + 'null';
-        } else if (c.series !== missing) {
-          s += c.prefix + c.str[valueIndex(c, t, e)];
-        }
-      }
-      if (extra) s += extra.prefix + extra.str[valueIndex(extra, t, e)];
-      const chunk = chunker.add(s + '}');
+      const chunk = chunker.add(site.rawRow(t));
       if (chunk !== undefined) yield chunk;
     }
   }
@@ -406,7 +437,7 @@ interface Acc {
  */
 function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregation, chunker: RowCollector): Generator<string, void, undefined> {
   const accs = sites.map((site) => {
-    const cols = [...site.main, ...(site.extra ? [site.extra] : [])].filter((c) => c.kind !== KIND_VALVE);
+    const cols = site.withExtra.filter((c) => c.kind !== KIND_VALVE);
     return cols.map((col): Acc => ({ col, seen: false, count: 0, sum: 0, min: Infinity, max: -Infinity }));
   });
   for (let t = nextTimestamp(sites, -Infinity); t !== Infinity; ) {

@@ -99,7 +99,13 @@ function subResources(kind: Kind): Route[] {
     }),
     route('get', `${base}/data/`, ({ world, model, id, query }) => ({ stream: dataChunks(model, buildDataPlan(world, kind, id, query)) })),
     route('get', `${base}/data_changes/`, ({ world, id }) => ok({ change_log: world.dataChanges(world.sitesOf(kind, id)) })),
-    route('post', `${base}/data_changes/`, ({ world, id, body }) => ok({ change_log: world.confirmDataChanges(world.sitesOf(kind, id), body) })),
+    // The answer lists the changes still unconfirmed, as GET would now: the official client reads a change
+    // it confirmed as confirmed when it is absent from this list.
+    route('post', `${base}/data_changes/`, ({ world, id, body }) => {
+      const sites = world.sitesOf(kind, id);
+      world.confirmDataChanges(sites, body);
+      return ok({ change_log: world.dataChanges(sites) });
+    }),
   ];
 }
 

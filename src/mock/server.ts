@@ -29,7 +29,11 @@ export interface MockServerOptions {
   clientSecret?: string;
   /** Token lifetime (default 36000 s, like the real API); measured on the mock's clock. */
   tokenTtlSeconds?: number;
-  /** Row layout of /data/: `full` (default, ragged columns), `sparse` (like the real feed) or `wide12` (benchmarks). */
+  /**
+   * Row layout of /data/ and of live rows: `sparse` (default) as the real API sends them (mostly 2 or 11
+   * keys, a 45-key row every 10 s from a site with instruments), `full` (dense: every series on every row,
+   * ragged now and then; the benchmarks' worst case) or `wide12` (fixed 12-key rows). All carry `site_id`.
+   */
   rowShape?: RowShape;
   /** Concurrent requests allowed per endpoint path per token (default 3, like the real API). */
   concurrencyLimit?: number;
@@ -146,7 +150,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clientId: options.clientId ?? 'mock-client-id',
     clientSecret: options.clientSecret ?? 'mock-client-secret',
     world,
-    model: new MeasurementModel(world.seed, options.rowShape ?? 'full', world.timelines),
+    model: new MeasurementModel(world.seed, options.rowShape ?? 'sparse', world.timelines, world.bareSites()),
     tokens,
     inflight: new InFlight(options.concurrencyLimit ?? 3),
     faults: new Faults(() => tokens.expireAll()),

@@ -19,10 +19,11 @@ import {
   timelinePlans,
   type PadDef,
   type SiteDef,
+  type StageTimeMetric,
 } from './demo-data';
 import { buildFields } from './fields';
 import { HttpError } from './http-util';
-import { createRng, seedOf } from './prng';
+import { createRng, seedOf, type Rng } from './prng';
 import { isoMicros, isoZ } from './time';
 import { FRAC, STANDBY, WIRELINE, buildTimelines, stateMatches, type SiteTimeline, type StageEntry } from './timeline';
 
@@ -135,6 +136,11 @@ export class MockWorld {
 
   timeline(siteId: number): SiteTimeline {
     return this.timelines.get(siteId)!;
+  }
+
+  /** Sites whose instruments do not report (their rows carry no readings). */
+  bareSites(): Set<number> {
+    return new Set(SITES.filter((s) => !s.readings).map((s) => s.id));
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -405,17 +411,32 @@ export class MockWorld {
 
   private stageMetrics(e: StageEntry): StageAggregation {
     const rng = createRng(seedOf(this.seed, e.id, 0xa66));
-    const m: StageAggregation = { id: e.id };
-    for (const [name, min, max, nullChance] of METRICS) {
+    const m: Record<string, number | null> = {};
+    for (const metric of METRICS) {
+      if (typeof metric === 'string') {
+        m[metric] = this.stageTime(metric, e, rng);
+        continue;
+      }
+      const [name, min, max, nullChance] = metric;
       if (rng.chance(nullChance)) m[name] = null;
       else if (name.endsWith('frac_stage_step')) m[name] = min === max ? min : rng.int(min, max);
       else m[name] = rng.float(min, max);
     }
-    m.start_pumping_time = rng.chance(0.05) ? null : e.start + rng.int(30, 600);
-    m.total_duration = e.end - e.start;
-    // The real API sends the id last; keep that order for readers of raw responses.
-    const { id, ...metrics } = m;
-    return { ...metrics, id } as StageAggregation;
+    // The real API sends the stage id last.
+    m.id = e.id;
+    return m as StageAggregation;
+  }
+
+  /** A metric that is a time of the stage (unix seconds, or seconds for the duration). */
+  private stageTime(metric: StageTimeMetric, e: StageEntry, rng: Rng): number | null {
+    switch (metric) {
+      case 'start_pumping_time':
+        return rng.chance(0.05) ? null : e.start + rng.int(30, 600);
+      case 'test_time':
+        return e.end;
+      case 'total_duration':
+        return e.end - e.start;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -578,7 +599,10 @@ export class MockWorld {
     return { ...change };
   }
 
-  /** Applies receipts (`update_received: true` confirms, false un-confirms) for changes of the given sites. */
+  /**
+   * Applies receipts (`update_received: true` confirms, false un-confirms) for changes of the given sites;
+   * returns the receipts applied.
+   */
   confirmDataChanges(sites: readonly SiteDef[], body: unknown): Array<{ id: number; update_received: boolean }> {
     const log = typeof body === 'object' && body !== null ? (body as { change_log?: unknown }).change_log : undefined;
     if (!Array.isArray(log) || log.length === 0) throw HttpError.badRequest('change_log: Expected a non-empty list of {id, update_received}.');

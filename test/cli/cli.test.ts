@@ -297,7 +297,7 @@ describe('data', () => {
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines[0]!.split(',')[0]).toBe('timestamp');
-    expect(lines[0]!.split(',').sort()).toEqual(['slurry_ph_flowing', 'tds', 'timestamp']);
+    expect(lines[0]!.split(',').sort()).toEqual(['site_id', 'slurry_ph_flowing', 'tds', 'timestamp']);
     expect(lines).toHaveLength(3601);
     expect(lines[1]!.split(',')[0]).toBe(String(Date.parse(HOUR.start) / 1000));
 
@@ -408,7 +408,8 @@ describe('changes', () => {
     const r = await run(['changes', 'pad', '697', '--save', file, '--confirm', '--fields', 'tds']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,tds');
+    // Site 1111's rows come first, and carry no readings: its site_id column precedes tds.
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,site_id,tds');
     const confirm = mock.requests.filter((q) => q.method === 'POST' && q.path === '/external/thirdparty/v1/pads/697/data_changes/');
     expect(confirm).toHaveLength(1);
     const after = await run(['changes', 'pad', '697', '--json']);
@@ -436,7 +437,7 @@ describe('export', () => {
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout)).toMatchObject({ sites: 2, siteIds: [1111, 1112], chunks: 4, downloaded: 4, skipped: 0, rows: 4 * 3600 });
     const file = path.join(dir, 'site-1112', '2025-10-09T06-00-00Z.csv');
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,tds');
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,tds,site_id');
     expect(existsSync(path.join(dir, 'manifest.json'))).toBe(true);
 
     const downloads = requestsTo(/\/data\/$/);

@@ -72,11 +72,12 @@ describe('data changes', () => {
   });
 
   it('fetches one change’s data and passes data filters on', async () => {
-    const { changes } = await client().site(1111).getDataChanges();
+    // 1112: the demo site whose rows carry readings (tds on its full row every 10 s).
+    const { changes } = await client().site(1112).getDataChanges();
     const change = changes[0]!;
     const rows = await change.getData({ fields: ['tds'] }).toArray();
     expect(rows).toHaveLength(seconds(change.end_date) - seconds(change.start_date) + 1);
-    expect(Object.keys(rows[0]!).sort()).toEqual(['tds', 'timestamp']);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(row.timestamp % 10 === 0 ? ['site_id', 'tds', 'timestamp'] : ['site_id', 'timestamp']);
     const sent = mock.requests.filter((r) => r.path === `/external/thirdparty/v1/sites/${change.site}/data/`).at(-1)!;
     expect(sent.query.fields).toEqual(['tds']);
     expect(() => change.getData({ startDatetime: '2025-01-01T00:00:00Z' } as never)).toThrow(ValidationError);

@@ -162,10 +162,10 @@ describe('save(.parquet)', () => {
     mock.faults.failNext({ path: '/external/thirdparty/v1/sites/1112/data/', status: 500, times: 10 });
     const other = path.join(dir, 'y.parquet');
     await expect(rs.site(1112).getData({ startDatetime: '2025-03-01T00:00:00Z', endDatetime: '2025-03-01T00:09:59Z' }).save(other)).rejects.toThrow();
-    // A download that breaks for good after a row group was written: the stream is cut at ~15 MB (row 8,000
+    // A download that breaks for good after a row group was written: the stream is cut at 3.5 MB (row 6,400
     // or so) and every re-request fails. Still nothing but the first file.
     mock.faults.reset();
-    mock.faults.cutStream({ path: '/external/thirdparty/v1/sites/1112/data/', afterBytes: 15_000_000 });
+    mock.faults.cutStream({ path: '/external/thirdparty/v1/sites/1112/data/', afterBytes: 3_500_000 });
     parquetDefaults.rowGroupSize = 5_000;
     let failing = false;
     const big = rs.site(1112).getData({ startDatetime: '2025-03-01T00:00:00Z', endDatetime: '2025-03-01T05:59:59Z' });

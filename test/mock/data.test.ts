@@ -5,20 +5,24 @@ const START = Date.parse('2025-10-08T10:00:00Z') / 1000;
 const T0S = T0.getTime() / 1000;
 
 describe('mock server: measurement data', () => {
+  /** The default rows, shaped like the recorded ones. */
   let t: TestMock;
+  /** Dense rows ('full'): every series on every row, for the tests about columns the sparse rows rarely carry. */
+  let dense: TestMock;
   beforeAll(async () => {
     t = await startTestMock();
+    dense = await startTestMock({ rowShape: 'full' });
   });
-  afterAll(() => t.mock.close());
+  afterAll(() => Promise.all([t.mock.close(), dense.mock.close()]));
 
-  async function text(path: string): Promise<string> {
-    const res = await t.get(path, { headers: { Prefer: 'streaming' } });
+  async function text(path: string, from: TestMock = t): Promise<string> {
+    const res = await from.get(path, { headers: { Prefer: 'streaming' } });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`${path} → ${res.status} ${body}`);
     return body;
   }
-  async function rows(path: string): Promise<Row[]> {
-    return JSON.parse(await text(path)) as Row[];
+  async function rows(path: string, from: TestMock = t): Promise<Row[]> {
+    return JSON.parse(await text(path, from)) as Row[];
   }
   const window = (from: number, to: number, extra: Record<string, string | number | boolean> = {}): string =>
     dataQuery({ start_datetime: spaced(from), end_datetime: spaced(to), ...extra });
@@ -57,7 +61,7 @@ describe('mock server: measurement data', () => {
     });
 
     it("'full' rows are ragged: an extra key, a missing key or a null now and then", async () => {
-      const r = await rows(`${V1}/sites/1112/data/${window(START, START + 3 * 3600 - 1)}`);
+      const r = await rows(`${V1}/sites/1112/data/${window(START, START + 3 * 3600 - 1)}`, dense);
       const counts = new Map<number, number>();
       for (const row of r) counts.set(Object.keys(row).length, (counts.get(Object.keys(row).length) ?? 0) + 1);
       const usual = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
@@ -78,25 +82,34 @@ describe('mock server: measurement data', () => {
       );
     });
 
-    it("unrouted: one row per second, the pad's active site, without site_id", async () => {
+    it("unrouted: one row per second, the pad's active site's (with its site_id)", async () => {
       const q = window(START, START + 9);
       const pad = await text(`${V1}/pads/697/data/${q}`);
-      expect(JSON.parse(pad)).toHaveLength(10);
-      expect(pad).not.toContain('site_id');
+      expect((JSON.parse(pad) as Row[]).map((row) => [row.timestamp, row.site_id])).toEqual(Array.from({ length: 10 }, (_, i) => [START + i, 1112]));
       expect(pad).toBe(await text(`${V1}/sites/1112/data/${q}`));
     });
   });
 
   describe('filters', () => {
-    it('fields: only those keys plus timestamp (and site_id when routed)', async () => {
-      const r = await rows(`${V1}/pads/697/data/${window(START, START + 599, { routed: true, fields: 'M1_slurry_rate,tds,swab_valve' })}`);
-      const allowed = new Set(['timestamp', 'site_id', 'M1_slurry_rate', 'tds', 'swab_valve']);
-      expect(r.every((row) => Object.keys(row).every((k) => allowed.has(k)))).toBe(true);
-      expect(r.filter((row) => Object.keys(row).length === 5).length).toBeGreaterThan(1780);
+    it('fields: only those keys plus timestamp and site_id', async () => {
+      const q = `${V1}/pads/697/data/${window(START, START + 599, { routed: true, fields: 'M1_slurry_rate,tds,swab_valve' })}`;
+      const r = await rows(q);
+      expect(r).toHaveLength(1800);
+      // The site with instruments: all three every 10 s, the fast swab_valve in between; the others: no readings.
+      for (const row of r) {
+        const keys = row.site_id !== 1112 ? [] : (row.timestamp as number) % 10 === 0 ? ['M1_slurry_rate', 'tds', 'swab_valve'] : ['swab_valve'];
+        expect(Object.keys(row)).toEqual(['timestamp', ...keys, 'site_id'].sort((a, b) => order(a) - order(b)));
+      }
+      const full = await rows(q, dense);
+      expect(full.every((row) => Object.keys(row).length <= 5 && Object.keys(row).every((k) => ['timestamp', 'site_id', 'M1_slurry_rate', 'tds', 'swab_valve'].includes(k)))).toBe(true);
+      expect(full.filter((row) => Object.keys(row).length === 5).length).toBeGreaterThan(1780);
     });
+    /** Wire order of the keys above: timestamp, readings, site_id, valves. */
+    const order = (k: string): number => ['timestamp', 'M1_slurry_rate', 'tds', 'site_id', 'swab_valve'].indexOf(k);
 
     it('measurement_source keeps only the prefixed fields of those sources', async () => {
-      const r = await rows(`${V1}/sites/1112/data/${window(START, START + 59, { measurement_source: 'M2' })}`);
+      // Dense rows: the recorded rows have no M2 readings at all.
+      const r = await rows(`${V1}/sites/1112/data/${window(START, START + 59, { measurement_source: 'M2' })}`, dense);
       const keys = new Set(r.flatMap((row) => Object.keys(row)));
       expect([...keys].some((k) => k.startsWith('M1_'))).toBe(false);
       expect(keys.has('M2_surfactant_conc1')).toBe(true);
@@ -126,10 +139,20 @@ describe('mock server: measurement data', () => {
       expect(r).toHaveLength(to - from + 1);
       expect(r[0]!.timestamp).toBe(from);
       expect(r[r.length - 1]!.timestamp).toBe(to);
-      // Frac channels run during frac stages (a ragged row may lack the value or carry null).
-      const rates = r.slice(0, -1).map((row) => row.M1_slurry_rate).filter((v): v is number => typeof v === 'number');
-      expect(rates.length).toBeGreaterThan(r.length * 0.99);
+      // Frac channels run during frac stages: on every full (10-second) row, a null now and then aside;
+      // the fast rows between carry no rate.
+      const fullRows = r.slice(0, -1).filter((row) => (row.timestamp as number) % 10 === 0);
+      const rates = fullRows.map((row) => row.M1_slurry_rate).filter((v): v is number => typeof v === 'number');
+      expect(rates.length).toBeGreaterThan(fullRows.length * 0.99);
       expect(Math.min(...rates)).toBeGreaterThan(50);
+      expect(r.every((row) => (row.timestamp as number) % 10 === 0 || !('M1_slurry_rate' in row))).toBe(true);
+      // Dense rows carry it every second.
+      const denseRates = (await rows(`${V1}/sites/1112/data/${dataQuery({ stage_number: 20, state_imatch: 'frac', fields: 'M1_slurry_rate' })}`, dense))
+        .slice(0, -1)
+        .map((row) => row.M1_slurry_rate)
+        .filter((v): v is number => typeof v === 'number');
+      expect(denseRates.length).toBeGreaterThan(r.length * 0.99);
+      expect(Math.min(...denseRates)).toBeGreaterThan(50);
 
       const routed = await rows(`${V1}/pads/697/data/${dataQuery({ stage_number: 20, state_imatch: 'frac', routed: true, fields: 'tds' })}`);
       const bySite = new Map<number, number>();
@@ -245,7 +268,7 @@ describe('mock server: measurement data', () => {
       expect(t.mock.inFlight(path)).toBe(0);
       const record = t.mock.requests.find((r) => r.path === path)!;
       expect(record.aborted).toBe(true);
-      // A million full rows are about 1.8 GB; the server stopped within a few socket buffers of the reader.
+      // A million rows are hundreds of MB; the server stopped within a few socket buffers of the reader.
       expect(record.bytes).toBeGreaterThanOrEqual(bytes);
       expect(record.bytes).toBeLessThan(bytes + 32 * 1024 * 1024);
     });
@@ -269,14 +292,21 @@ describe('mock server: row shapes', () => {
     }
   });
 
-  it("'sparse': a full row every 10 s, the fast channels in between", async () => {
+  it("'sparse' (the default): a full row every 10 s, the fast channels in between; no readings from a site without instruments", async () => {
     const t = await startTestMock({ rowShape: 'sparse' });
     try {
       const r = (await t.json<Row[]>(`${V1}/pads/697/data/${dataQuery({ start_datetime: spaced(START), end_datetime: spaced(START + 59), routed: true })}`)).body;
       expect(r).toHaveLength(180);
       for (const row of r) {
         const full = (row.timestamp as number) % 10 === 0;
-        expect(Object.keys(row).length).toBe(full ? ((row.timestamp as number) % 60 === 50 ? 47 : 46) : 11);
+        const keys = row.site_id !== 1112 ? 2 : full ? ((row.timestamp as number) % 60 === 50 ? 46 : 45) : 11;
+        expect(Object.keys(row).length).toBe(keys);
+      }
+      const byDefault = await startTestMock();
+      try {
+        expect(await (await byDefault.get(`${V1}/pads/697/data/${dataQuery({ start_datetime: spaced(START), end_datetime: spaced(START + 59), routed: true })}`)).json()).toEqual(r);
+      } finally {
+        await byDefault.mock.close();
       }
       const raw = await t.json<Row[]>(`${V1}/sites/1112/data/${dataQuery({ start_datetime: spaced(START), end_datetime: spaced(START + 59), resolution: 'minute', agg: 'max' })}`);
       expect(raw.body).toHaveLength(1);

@@ -58,8 +58,17 @@ export class RawClient {
     return new Promise((resolve) => this.waiters.push({ n, resolve }));
   }
 
+  /** The frames parsed, for streams whose every frame has the `{session_key, message}` envelope. */
   parsed(): Array<{ session_key?: string; message: unknown }> {
     return this.frames.map((f) => JSON.parse(f) as { session_key?: string; message: unknown });
+  }
+
+  /** The message of each frame: an envelope's `message`, or a bare frame's value (an empty frame: `null`, `""`). */
+  messages(): unknown[] {
+    return this.frames.map((f) => {
+      const v = JSON.parse(f) as unknown;
+      return typeof v === 'object' && v !== null && 'message' in v ? (v as { message: unknown }).message : v;
+    });
   }
 
   ack(): void {

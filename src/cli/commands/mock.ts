@@ -25,7 +25,7 @@ export function registerMock(program: Command): void {
     .description('run the embedded mock ReStream server on 127.0.0.1 and print its URL and credentials')
     .addOption(new Option('--port <n>', 'TCP port (default: any free port)').argParser(port))
     .addOption(new Option('--seed <n>', 'seed of the demo data (default 1)').argParser(seed))
-    .addOption(new Option('--row-shape <shape>', 'layout of measurement rows').choices(['full', 'sparse', 'wide12']))
+    .addOption(new Option('--row-shape <shape>', 'layout of measurement rows: sparse (default, as the API sends them), full (dense) or wide12').choices(['full', 'sparse', 'wide12']))
     .addOption(new Option('--live <ms>', 'push a second of live rows every <ms> to the WebSocket sessions (for watch)').argParser(positiveInt))
     .action(async (opts: { port?: number; seed?: number; rowShape?: RowShape; live?: number }, command: Command) => {
       const options: MockServerOptions = {};

@@ -37,7 +37,7 @@ import { MeasurementSession, newSessionKey, type FrameSettings, type MockSession
 export interface MockRealtimeOptions {
   /** Rows per measurement message (default 1: each message carries one row object; more: a list). */
   rowsPerMessage?: number;
-  /** An empty frame after every N data frames (default 20; 0: never), as the real feed sends them. */
+  /** An empty frame (bare `null` or `""`) after every N data frames (default 20; 0: never), as the real feed sends them. */
   emptyFrameEvery?: number;
   /** Live rows held per session while nobody reads them (default 100 000); older ones are dropped. */
   maxLiveRows?: number;
@@ -607,7 +607,7 @@ export class RealtimeServer extends EventEmitter implements MockRealtime {
     }
     for (const session of this.byKey.values()) {
       if (!session.plan.sites.some((s) => s.siteId === siteId)) continue;
-      const texts = rows.map((row) => JSON.stringify(session.plan.withSiteId && row.site_id === undefined ? { ...row, site_id: siteId } : row));
+      const texts = rows.map((row) => JSON.stringify(session.plan.routed && row.site_id === undefined ? { ...row, site_id: siteId } : row));
       this.deliverLive(session, texts);
     }
   }

@@ -4,8 +4,10 @@
  * How the mock models the real service (API.md: "the server keeps a queue per session key: reconnecting
  * with the same key continues where the queue stood"):
  * - Frames are made lazily, in order: the history replay first (when the stream's filters select a time
- *   range), then live rows. Every `emptyFrameEvery` data frames an empty frame (`"message": null` or
- *   `"message": ""`) is queued too, as the real feed sends them; empty frames are frames like any other.
+ *   range), then live rows. Every `emptyFrameEvery` data frames an empty frame is queued too, as the real
+ *   feed sends them: bare JSON `null` or `""`, alternately, without the session envelope (the official
+ *   client skips exactly those, and would hand `{"message": null}` to its users). Empty frames are frames
+ *   like any other (queued, acknowledged, resent).
  * - Each connection sends the queue from its head: the first frame not yet acknowledged.
  * - Each `{"ack": "true"}` acknowledges five frames: the five oldest are removed from the queue.
  * - So after a reconnect the unacknowledged tail (frames the client received but had not acknowledged yet,
@@ -217,7 +219,7 @@ export class MeasurementSession {
     if (s.emptyFrameEvery > 0 && this.dataSinceEmpty >= s.emptyFrameEvery) {
       this.dataSinceEmpty = 0;
       this.emptyToggle = !this.emptyToggle;
-      this.frames.push(this.prefix + (this.emptyToggle ? 'null}' : '""}'));
+      this.frames.push(this.emptyToggle ? 'null' : '""');
       return true;
     }
     if (this.history === undefined && this.live.peek()?.startsWith(RAW)) {

@@ -22,8 +22,7 @@ type Row = Record<string, unknown> & { timestamp: number; site_id?: number };
 /** The rows of measurement frames, lists flattened, empty frames skipped. */
 function rowsOf(client: RawClient): Row[] {
   const out: Row[] = [];
-  for (const frame of client.parsed()) {
-    const m = frame.message;
+  for (const m of client.messages()) {
     if (m === null || m === '') continue;
     if (Array.isArray(m)) out.push(...(m as Row[]));
     else out.push(m as Row);
@@ -126,9 +125,12 @@ describe('measurement sessions', () => {
 
   it('sends live rows only when no time filter is given; shaping filters apply to live rows', async () => {
     const c = await openRaw(mock, SITE, { query: { session_key: 'live', fields: 'clean_conductivity_raw' } });
-    mock.realtime.pushMeasurements(1112, 3);
-    await c.frameCount(3);
-    expect(rowsOf(c).map((r) => Object.keys(r))).toEqual([['timestamp', 'clean_conductivity_raw'], ['timestamp', 'clean_conductivity_raw'], ['timestamp', 'clean_conductivity_raw']]);
+    mock.realtime.pushMeasurements(1112, 10);
+    await c.frameCount(10);
+    // Shaped like /data/ rows: the reading on the full row of each 10 s (T0S + 10), site_id on every row.
+    expect(rowsOf(c).map((r) => Object.keys(r))).toEqual(
+      range(T0S + 1, 10).map((t) => (t % 10 === 0 ? ['timestamp', 'clean_conductivity_raw', 'site_id'] : ['timestamp', 'site_id'])),
+    );
     expect(rowsOf(c)[0]!.timestamp).toBe(T0S + 1);
     await c.close();
   });
@@ -137,9 +139,11 @@ describe('measurement sessions', () => {
     mock.realtime.configure({ rowsPerMessage: 4, emptyFrameEvery: 2 });
     const c = await openRaw(mock, SITE, { query: { session_key: 'grp', start_datetime: spaced(T0S - 15) } });
     await c.frameCount(6);
-    const messages = c.parsed().map((f) => f.message);
+    const messages = c.messages();
     expect(messages.map((m) => (Array.isArray(m) ? m.length : m))).toEqual([4, 4, null, 4, 4, '']);
-    for (const f of c.parsed()) assertValidWebSocketMessage(SITE, f);
+    // Empty frames are bare, without the session envelope: what the official client skips.
+    expect([c.frames[2], c.frames[5]]).toEqual(['null', '""']);
+    for (const f of c.frames) assertValidWebSocketMessage(SITE, JSON.parse(f));
     await c.close();
   });
 
