@@ -94,11 +94,12 @@ describe('the dashboard server', () => {
   let dashboard: Dashboard;
   let base: string;
   let token: string;
+  const links: Array<{ state: string; reconnects: number; connections: number; retryInMs?: number }> = [];
 
   beforeAll(async () => {
     mock = await startMockServer({ realtime: { live: { intervalMs: 20 } } });
     rs = new Restream({ host: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, env: {} });
-    dashboard = await startDashboard(rs, { site: SITE, fields: FIELDS, reconnect: RECONNECT });
+    dashboard = await startDashboard(rs, { site: SITE, fields: FIELDS, reconnect: RECONNECT, onApiLink: (l) => links.push(l) });
     base = dashboard.url;
     token = new URL(base).pathname.split('/')[1]!;
   });
@@ -196,6 +197,12 @@ describe('the dashboard server', () => {
     stream.close();
     const secondToken = await rs.auth.getAccessToken();
     expect(secondToken).not.toBe(firstToken);
+
+    // onApiLink heard: live, then each scheduled reconnect with its delay, then live again.
+    expect(links[0]).toMatchObject({ state: 'live', connections: 1, reconnects: 0 });
+    expect(links.filter((l) => l.state === 'reconnecting').every((l, i) => l.reconnects === i + 1 && typeof l.retryInMs === 'number')).toBe(true);
+    expect(links.filter((l) => l.state === 'reconnecting').length).toBeGreaterThanOrEqual(2); // the drop, then the refused handshake
+    expect(links.at(-1)).toMatchObject({ state: 'live', connections: dashboard.api.connections });
 
     const statuses = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { api: { state: string; error?: string } }).api);
     expect(statuses.map((a) => a.state)).toContain('reconnecting');

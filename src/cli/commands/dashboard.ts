@@ -71,7 +71,18 @@ Examples:
         client = makeClient(listenHost === undefined ? globals : { ...globals, host: undefined });
       }
 
-      const options: DashboardOptions = { site: site!, onWarning: (m) => stderr.write(`restream: warning: ${m}\n`) };
+      const chatty = globals.verbose === true || stderr.isTTY === true;
+      const options: DashboardOptions = {
+        site: site!,
+        onWarning: (m) => stderr.write(`restream: warning: ${m}\n`),
+        onApiLink: (link) => {
+          // A failed link is said always (the page stops updating); the rest on a terminal or with --verbose.
+          if (link.state === 'failed') stderr.write(`restream: the live stream failed: ${link.error ?? 'unknown error'}; the page shows the rows it has\n`);
+          else if (chatty && link.state === 'reconnecting') {
+            stderr.write(`restream: API link lost${link.error ? ` (${link.error})` : ''}; reconnecting in ${link.retryInMs ?? 0} ms (reconnect ${link.reconnects})\n`);
+          } else if (chatty && link.state === 'live' && link.connections > 1) stderr.write(`restream: API link live again (connection ${link.connections})\n`);
+        },
+      };
       if (opts.fields !== undefined) options.fields = opts.fields;
       if (opts.port !== undefined) options.port = opts.port;
       if (listenHost !== undefined) options.host = listenHost;

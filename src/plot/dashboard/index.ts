@@ -45,6 +45,8 @@ export interface DashboardOptions {
   heartbeatMs?: number;
   /** Called with a warning before listening on an address other machines can reach. Default: `console.warn`. */
   onWarning?: (message: string) => void;
+  /** Called when the link to the API changes state (live, reconnecting, failed, ...) or schedules a reconnect. */
+  onApiLink?: (status: ApiLinkStatus) => void;
 }
 
 /** A running dashboard. */
@@ -81,6 +83,7 @@ const OPTION_NAMES = [
   'reconnect',
   'heartbeatMs',
   'onWarning',
+  'onApiLink',
 ] as const;
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -151,9 +154,19 @@ export async function startDashboard(client: Restream, options: DashboardOptions
       ...statusOf(),
     }),
   });
+  // onApiLink hears of a reconnect once it is scheduled (with its delay), and of every other change of state.
+  let lastState = feed.api.state;
+  let lastReconnects = 0;
   feed.listen({
     rows: (columns) => server.broadcast('rows', columns),
-    status: () => server.broadcast('status', statusOf()),
+    status: () => {
+      server.broadcast('status', statusOf());
+      const { state, reconnects } = feed.api;
+      const changed = reconnects !== lastReconnects || (state !== lastState && state !== 'reconnecting');
+      lastState = state;
+      lastReconnects = reconnects;
+      if (changed) options.onApiLink?.({ ...feed.api });
+    },
     stages: (stages: StageMark[]) => server.broadcast('stages', stages),
   });
 
