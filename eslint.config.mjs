@@ -23,6 +23,7 @@ export default tseslint.config(
       globals: {
         window: 'readonly',
         document: 'readonly',
+        getComputedStyle: 'readonly',
         EventSource: 'readonly',
         ResizeObserver: 'readonly',
         requestAnimationFrame: 'readonly',

@@ -115,6 +115,13 @@ describeBrowser('the dashboard in headless Chromium', () => {
     expect(await text('#history')).toMatch(/^History: 36\d rows at ten-second mean/);
     expect(later.page.reconnects).toBe(0); // the browser's own link never dropped
 
+    // The charts fill the page's width without overflowing it.
+    const widths = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return { page: root.scrollWidth, viewport: root.clientWidth };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);

@@ -181,7 +181,9 @@
     } else if (a.state === 'failed') {
       detail = a.error || 'failed';
     } else if (a.lastDisconnect) {
-      detail += ` · last drop ${time(a.lastDisconnect.at)}: ${a.lastDisconnect.reason || `code ${a.lastDisconnect.code}`}`;
+      const d = a.lastDisconnect;
+      const why = d.reason || (d.code === 1006 ? 'connection lost (1006)' : `closed (${d.code})`);
+      detail += ` · last drop ${time(d.at)}: ${why}`;
     }
     box.querySelector('.detail').textContent = detail;
   }
@@ -257,8 +259,12 @@
     ctx.restore();
   }
 
+  /** The plot width that fills <main>: its content box, less a chart box's padding and border. */
   function chartWidth() {
-    return Math.max(320, el('charts').clientWidth - 18);
+    const main = el('charts');
+    const style = getComputedStyle(main);
+    const content = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return Math.max(320, Math.floor(content) - 18);
   }
 
   function buildCharts(s) {
