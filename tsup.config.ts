@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One build, two module formats: `import` gets dist/*.mjs (ESM), `require` gets dist/*.js (CJS, the
@@ -20,4 +21,9 @@ export default defineConfig({
   shims: true,
   // Self-referencing classes (Site, Pad) would otherwise be named `_Site`, `_Pad` in the bundle.
   keepNames: true,
+  // The dashboard's page (HTML, JS, CSS) is served as it is: copied beside the bundles, where
+  // src/plot/dashboard/assets.ts looks for it. (uPlot's files are read from the `uplot` dependency.)
+  onSuccess: async () => {
+    cpSync('src/plot/dashboard/page', 'dist/dashboard', { recursive: true });
+  },
 });

@@ -56,4 +56,5 @@ export {
 export type { RetryOptions, RetryEvent, OnRetry } from './http/retry';
 export type { FetchLike } from './http/transport';
 export type { TimeInput } from './validate';
+export { startDashboard, type Dashboard, type DashboardOptions, type ApiLinkStatus, type HistoryStatus, type StageMark, type ChartField, type ChartGroup } from './plot/dashboard';
 export { VERSION } from './version';

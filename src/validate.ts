@@ -111,6 +111,11 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** How many edits a name may be away from a known one and still count as a typo of it. */
+function typoDistance(name: string): number {
+  return Math.max(2, Math.floor(name.length / 3));
+}
+
 function nearest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -121,7 +126,46 @@ function nearest(key: string, allowed: readonly string[]): string | undefined {
       best = candidate;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+  return bestDistance <= typoDistance(key) ? best : undefined;
+}
+
+/**
+ * The known names a mistyped `name` probably meant, best first (at most `max`): names a few edits away
+ * (case ignored), then names that contain it, give or take a typo (`slury_rate` → `M1_slurry_rate`), or
+ * that it contains.
+ */
+export function closeMatches(name: string, known: readonly string[], max = 5): string[] {
+  const lower = name.toLowerCase();
+  const limit = typoDistance(name);
+  const scored: Array<{ candidate: string; score: number }> = [];
+  for (const candidate of known) {
+    const c = candidate.toLowerCase();
+    const d = editDistance(lower, c);
+    if (d <= limit) {
+      scored.push({ candidate, score: d });
+      continue;
+    }
+    if (lower.length < 3) continue;
+    const inside = lower.length >= 4 ? substringDistance(lower, c) : c.includes(lower) ? 0 : Infinity;
+    const within = inside <= limit ? inside : c.length >= 3 && lower.includes(c) ? 0 : Infinity;
+    if (within !== Infinity) scored.push({ candidate, score: limit + 1 + within + Math.abs(c.length - lower.length) / 1000 });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, max)
+    .map((s) => s.candidate);
+}
+
+/** The fewest edits that turn `a` into some substring of `b` (0 when `b` contains `a`). */
+function substringDistance(a: string, b: string): number {
+  // Edit distance with a free start and a free end in `b`: row 0 is all zeros, the answer the last row's minimum.
+  let row = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return Math.min(...row);
 }
 
 function editDistance(a: string, b: string): number {

@@ -19,6 +19,12 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** A commander parser for a TCP port (0: any free port). */
+export function portNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number, 0-65535.');
+  return Number(value);
+}
+
 /** A commander parser for a comma-separated list of names. */
 export function nameList(value: string): string[] {
   const names = value.split(',').map((s) => s.trim());

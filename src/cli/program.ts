@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version';
 import { registerAssets } from './commands/assets';
+import { registerDashboard } from './commands/dashboard';
 import { registerData } from './commands/data';
 import { registerExport } from './commands/export';
 import { registerMock } from './commands/mock';
@@ -28,6 +29,7 @@ Examples:
   restream changes pad 697 --save changes.csv --confirm
   restream watch site 1112 --session-file ~/.restream-1112.json
   restream export --pads 697 --start 2025-10-01T00:00:00Z --end 2025-10-31T23:59:59Z --dir out/ --format parquet
+  restream dashboard --site 1112 --fields M1_slurry_rate,tds
   restream mock
 
 Exit codes: 0 done, 1 API or I/O error, 2 usage error.`;
@@ -60,6 +62,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerWatch(program);
   registerExport(program);
+  registerDashboard(program);
   registerMock(program);
   return program;
 }

@@ -90,6 +90,9 @@ describe('the tarball', () => {
       'dist/mock.d.mts',
       'dist/cli.js',
       'dist/mock-cli.js',
+      'dist/dashboard/index.html',
+      'dist/dashboard/dashboard.js',
+      'dist/dashboard/dashboard.css',
     ]) {
       expect(files).toContain(needed);
     }
@@ -130,7 +133,7 @@ describe('the tarball', () => {
     for (const target of targets) expect(existsSync(path.join(dir, target))).toBe(true);
     for (const bin of Object.values(pkg.bin)) expect(readFileSync(path.join(dir, bin), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     // What the CLI needs at run time is a dependency, not a devDependency.
-    for (const dep of ['commander', 'cli-progress', 'cli-table3']) expect(pkg.dependencies[dep]).toBeDefined();
+    for (const dep of ['commander', 'cli-progress', 'cli-table3', 'uplot']) expect(pkg.dependencies[dep]).toBeDefined();
   });
 });
 
@@ -235,6 +238,53 @@ export async function main(): Promise<number> {
     expect(bad.stdout).toMatch(/bad\.ts\(3,\d+\): error TS2322: Type '"daily"'/);
   }, 120_000);
 
+  // The dashboard reads its page from dist/dashboard/ and uPlot from the installed `uplot`: both must be found
+  // from the bundles of either module format, in a project that is not this repository.
+  const dashboardProgram = (load: string) => `
+${load}
+(async () => {
+  const mock = await startMockServer({ realtime: { live: { intervalMs: 20 } } });
+  const rs = new Restream({ host: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, env: {} });
+  const dashboard = await startDashboard(rs, { site: 1112, fields: ['tds'] });
+  try {
+    const text = async (file) => {
+      const res = await fetch(dashboard.url + file);
+      return res.status + ' ' + (await res.text()).slice(0, 60).replace(/\\s+/g, ' ');
+    };
+    const files = {};
+    for (const file of ['', 'dashboard.js', 'dashboard.css', 'vendor/uPlot.iife.min.js', 'vendor/uPlot.min.css']) files[file] = await text(file);
+    console.log(JSON.stringify({ history: dashboard.history.state, files }));
+  } finally {
+    await dashboard.close();
+    await mock.close();
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+  function expectDashboard(r: Result): void {
+    ok(r, 'dashboard consumer');
+    const out = JSON.parse(r.stdout.trim()) as { history: string; files: Record<string, string> };
+    expect(out.history).toBe('loaded');
+    expect(out.files['']).toMatch(/^200 <!doctype html>/);
+    expect(out.files['dashboard.js']).toMatch(/^200 \/\/ The dashboard page/);
+    expect(out.files['dashboard.css']).toMatch(/^200 :root/);
+    expect(out.files['vendor/uPlot.iife.min.js']).toMatch(/^200 \/\*! https:\/\/github\.com\/leeoniya\/uPlot/);
+    expect(out.files['vendor/uPlot.min.css']).toMatch(/^200 \.uplot/);
+  }
+
+  it('its dashboard serves the page and uPlot from the installed package (ESM and CommonJS)', async () => {
+    writeFileSync(
+      path.join(project, 'dash.mjs'),
+      dashboardProgram(`import { Restream, startDashboard } from 'restream-datastore';\nimport { startMockServer } from 'restream-datastore/mock';`),
+    );
+    writeFileSync(
+      path.join(project, 'dash.cjs'),
+      dashboardProgram(`const { Restream, startDashboard } = require('restream-datastore');\nconst { startMockServer } = require('restream-datastore/mock');`),
+    );
+    expectDashboard(await exec(process.execPath, ['dash.mjs'], project));
+    expectDashboard(await exec(process.execPath, ['dash.cjs'], project));
+  }, 60_000);
+
   it('its commands: restream and restream-mock', async () => {
     const help = ok(await exec('npx', ['--no', '--', 'restream', '--help'], project), 'npx restream --help');
     expect(help.stdout).toMatch(/^Usage: restream \[options\] \[command\]/);
@@ -267,6 +317,8 @@ export async function main(): Promise<number> {
       expect(data.stdout.trimEnd().split('\n')).toHaveLength(5);
       const usage = await exec(bin, ['data', 'site', 'x'], project, env);
       expect(usage.code).toBe(2);
+      const dashboardHelp = ok(await exec(bin, ['dashboard', '--help'], project), 'restream dashboard --help');
+      expect(dashboardHelp.stdout).toMatch(/^Usage: restream dashboard \[options\]/);
     } finally {
       const exited = new Promise((resolve) => server.once('close', resolve));
       server.kill('SIGTERM');

@@ -5,14 +5,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startMockServer, type MockServerOptions, type RowShape } from '../../mock';
 import { mockServerSummary } from '../../mock/server';
-import { positiveInt } from '../args';
+import { portNumber, positiveInt } from '../args';
 import { cliIo, globalsOf } from '../context';
 import { onStopSignal } from '../signals';
-
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number, 0-65535.');
-  return Number(value);
-}
 
 function seed(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('must be an integer.');
@@ -23,7 +18,7 @@ export function registerMock(program: Command): void {
   program
     .command('mock')
     .description('run the embedded mock ReStream server on 127.0.0.1 and print its URL and credentials')
-    .addOption(new Option('--port <n>', 'TCP port (default: any free port)').argParser(port))
+    .addOption(new Option('--port <n>', 'TCP port (default: any free port)').argParser(portNumber))
     .addOption(new Option('--seed <n>', 'seed of the demo data (default 1)').argParser(seed))
     .addOption(new Option('--row-shape <shape>', 'layout of measurement rows: sparse (default, as the API sends them), full (dense) or wide12').choices(['full', 'sparse', 'wide12']))
     .addOption(new Option('--live <ms>', 'push a second of live rows every <ms> to the WebSocket sessions (for watch)').argParser(positiveInt))
