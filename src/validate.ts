@@ -111,6 +111,26 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/**
+ * Up to `limit` names of `known` close to `name`, closest first: within a few edits (a third of the name's
+ * length, at least 2), or containing it / contained in it, case-insensitively.
+ */
+export function closeMatches(name: string, known: readonly string[], limit = 3): string[] {
+  const lower = name.toLowerCase();
+  const budget = Math.max(2, Math.floor(name.length / 3));
+  return [...new Set(known)]
+    .map((candidate) => {
+      const c = candidate.toLowerCase();
+      const d = editDistance(lower, c);
+      const related = lower.length >= 3 && (c.includes(lower) || lower.includes(c));
+      return { candidate, score: d <= budget ? d : related ? budget + 1 : Infinity };
+    })
+    .filter((m) => m.score !== Infinity)
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, limit)
+    .map((m) => m.candidate);
+}
+
 function nearest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
