@@ -42,6 +42,7 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\bclientSecret\b/g, '--client-secret'],
   [/\bclientId\b/g, '--client-id'],
   [/^host:/, '--host:'],
+  [/^(fields|width|height|title):/, '--$1:'],
 ];
 
 /** A ValidationError's message with the SDK's option names replaced by the CLI's flags. */
