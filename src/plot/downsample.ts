@@ -172,8 +172,8 @@ export class Downsampler {
   readonly #perField: FieldColumns[];
   readonly #maxGap: number;
   readonly #siteId: number | undefined;
-  /** Columns per second. */
-  readonly #scale: number;
+  /** Seconds in the window (both ends inclusive). */
+  readonly #span: number;
 
   constructor(options: DownsamplerOptions) {
     const { start, end, columns, fields } = options;
@@ -187,13 +187,16 @@ export class Downsampler {
     this.#maxGap = options.maxGapSeconds ?? Infinity;
     this.#siteId = options.siteId;
     // The window's seconds are inclusive: [start, end + 1) spread over the columns.
-    this.#scale = columns / (end - start + 1);
+    this.#span = end - start + 1;
   }
 
-  /** The column a timestamp falls in, or -1 outside the window. */
+  /**
+   * The column a timestamp falls in, or -1 outside the window: floor((t − start) × columns / seconds in the
+   * window), one division of exact products, so the column of a whole second is exact.
+   */
   columnOf(t: number): number {
     if (!(t >= this.start && t <= this.end)) return -1;
-    return Math.min(this.columns - 1, Math.floor((t - this.start) * this.#scale));
+    return Math.min(this.columns - 1, Math.floor(((t - this.start) * this.columns) / this.#span));
   }
 
   /** Takes a batch of rows (the rows are not kept). */

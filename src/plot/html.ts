@@ -55,7 +55,7 @@ function pageData(chart: Chart, panelHeight: number): unknown {
           ts.push(t[i]!);
           vs.push(v[i]!);
         }
-        return { field: s.field, label: s.label, color: s.color, t: ts, v: vs };
+        return { field: s.field, label: t.length === 0 ? `${s.label} (no data)` : s.label, color: s.color, t: ts, v: vs };
       }),
     })),
   };

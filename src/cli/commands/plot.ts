@@ -27,7 +27,11 @@ interface PlotFlags extends DataFlags {
 }
 
 export function registerPlot(program: Command): void {
-  withDataFlags(withTarget(program.command('plot')), { time: true, routed: false, shaping: true })
+  const command = withDataFlags(withTarget(program.command('plot')), { time: true, routed: false, shaping: true });
+  // The shared flag says the fields default to all; a chart needs them named.
+  const fields = command.options.find((o) => o.long === '--fields');
+  if (fields) fields.description = "comma-separated field names to plot (required; 'restream fields site <id>' lists them)";
+  command
     .description('a chart of a site\'s measurement data: -o chart.svg, .png, or .html (self-contained, interactive)')
     .option('-o, --output <file>', 'the chart file: .svg, .png or .html')
     .option('--overwrite', 'replace an existing file')
@@ -36,7 +40,7 @@ export function registerPlot(program: Command): void {
     .option('--title <text>', "chart title (default: the site's name and id)")
     .option('--no-stages', 'do not shade frac and wireline stages')
     .option('--autoscale', "y axes from the data instead of the fields' plot limits")
-    .addOption(new Option('--max-gap <seconds>', 'break a line where its field has no value for longer (default 300, or 10 rows)').argParser(positiveInt))
+    .addOption(new Option('--max-gap <seconds>', "break a line where its field has no value for longer (default: 10 rows' spacing, at least 300)").argParser(positiveInt))
     .addHelpText(
       'after',
       `
