@@ -123,7 +123,8 @@ export function closeMatches(name: string, known: readonly string[], limit = 3):
       const c = candidate.toLowerCase();
       const d = editDistance(lower, c);
       const related = lower.length >= 3 && (c.includes(lower) || lower.includes(c));
-      return { candidate, score: d <= budget ? d : related ? budget + 1 : Infinity };
+      // Containing names come after the near misses, the ones with fewer extra characters first.
+      return { candidate, score: d <= budget ? d : related ? budget + d : Infinity };
     })
     .filter((m) => m.score !== Infinity)
     .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
