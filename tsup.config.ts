@@ -26,4 +26,7 @@ export default defineConfig({
   onSuccess: async () => {
     cpSync('src/plot/dashboard/page', 'dist/dashboard', { recursive: true });
   },
+  // d3-scale/d3-shape/d3-time-format (the plot's scales, ticks and paths) are ES modules only: bundled, so
+  // the CommonJS build runs on every Node 20 without require(esm). They are build-time dependencies.
+  noExternal: [/^d3-/, 'internmap'],
 });

@@ -92,6 +92,18 @@ async function main(): Promise<void> {
     clearTimeout(timer);
     note(`${rows} live rows in ten seconds, ${seen.size} distinct timestamps: none lost or repeated across the drop`);
 
+    say('7. A quick-look plot of the last twelve hours: treating pressure, slurry rate, proppant concentration');
+    const plotEnd = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const plotData = site.getData({
+      startDatetime: new Date(plotEnd.getTime() - 12 * 3600_000 + 1000),
+      endDatetime: plotEnd,
+      fields: ['M1_surface_treating_pressure', 'M1_slurry_rate', 'M1_proppant_conc'],
+    });
+    const png = await plotData.plot(path.join(out, `site-${site.id}-12h.png`));
+    note(`${png.rows} rows downsampled to ${png.series.map((s) => s.points).join(' + ')} points, ${png.stages} stages shaded → ${png.path}`);
+    const page = await plotData.plot(path.join(out, `site-${site.id}-12h.html`));
+    note(`the same as an interactive page (zoom, cursor; no internet needed) → ${page.path}`);
+
     say(`Done. The files are in ${out}`);
   } finally {
     await mock.close();

@@ -164,7 +164,7 @@ function makeContext(
   onRetry: OnRetry | undefined,
   secrets: () => Array<string | undefined>,
 ): ClientContext {
-  const ctx: ClientContext = { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets, pad: (id) => new Pad(ctx, id) };
+  const ctx: ClientContext = { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets, pad: (id) => new Pad(ctx, id), site: (id) => new Site(ctx, id) };
   return ctx;
 }
 

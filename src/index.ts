@@ -9,6 +9,7 @@ export { State } from './models/state';
 export { DataChange, type DataChangeDataFilters, type ChangeParent } from './models/data-change';
 export { Data, type DataOptions, type SaveOptions, type SaveResult } from './data/data';
 export type { DataFilters } from './data/filters';
+export type { PlotOptions, PlotResult, PlottedSeries, PlotFormat } from './plot/plot';
 export type { SaveFormat } from './formats/formats';
 export { ExportError, type ExportOptions, type ExportProgress, type ExportSummary, type ExportChunkFailure } from './export/export';
 export type { Manifest, ManifestChunk, ExportParameters } from './export/manifest';

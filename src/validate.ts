@@ -138,7 +138,7 @@ export function closeMatches(name: string, known: readonly string[], max = 5): s
   const lower = name.toLowerCase();
   const limit = typoDistance(name);
   const scored: Array<{ candidate: string; score: number }> = [];
-  for (const candidate of known) {
+  for (const candidate of new Set(known)) {
     const c = candidate.toLowerCase();
     const d = editDistance(lower, c);
     if (d <= limit) {

@@ -65,6 +65,7 @@ const expectations: Record<string, RegExp> = {
   'errors.ts': /bad startDatetime:[\s\S]*404 GET \/external\/thirdparty\/v1\/sites\/999999\//,
   'mock-in-tests.ts': /3 pads after 2 injected 503s/,
   'live.ts': /20 live rows, [1-9]\d* with tds, on session [0-9a-f]{32}/,
+  'plot.ts': /stage \d+: \d+ rows → .*\.png\n {2}Treating Pressure - A \(psi\): \d+ values, \d+ points drawn/,
 };
 
 describe('examples', () => {
@@ -74,7 +75,7 @@ describe('examples', () => {
   });
 
   it.each(Object.keys(expectations))('%s runs against the mock server', async (file) => {
-    const out = file === 'live.ts' ? path.join(dir, 'sessions') : path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`);
+    const out = file === 'live.ts' ? path.join(dir, 'sessions') : path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : file === 'plot.ts' ? 'png' : 'ndjson'}`);
     const live = file === 'live.ts' ? await startLiveMock() : undefined;
     const result = await run(file, [out], live ?? mock).finally(() => live?.stop());
     expect(result.stderr.replace(/^retry .*\n/gm, '')).toBe('');

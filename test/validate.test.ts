@@ -1,5 +1,5 @@
 import { ValidationError } from '../src/http/errors';
-import { formatDataTime, formatIsoSeconds, rejectUnknownOptions, stringList, toDate, toId } from '../src/validate';
+import { closeMatches, formatDataTime, formatIsoSeconds, rejectUnknownOptions, stringList, toDate, toId } from '../src/validate';
 
 function validationErrorOf(fn: () => unknown): ValidationError {
   try {
@@ -49,5 +49,23 @@ describe('input validation', () => {
     expect(stringList('a,b', 'fields')).toEqual(['a', 'b']);
     expect(validationErrorOf(() => stringList([], 'fields')).parameter).toBe('fields');
     expect(validationErrorOf(() => stringList(['a', ''], 'fields')).parameter).toBe('fields[1]');
+  });
+});
+
+describe('closeMatches', () => {
+  const fields = ['M1_slurry_rate', 'M2_slurry_rate', 'slurry_rate', 'slurry_rate', 'tds', 'M1_surface_treating_pressure', 'surface_treating_pressure'];
+
+  it('lists names a few edits away, closest first, each once', () => {
+    expect(closeMatches('M1_slury_rate', fields)).toEqual(['M1_slurry_rate', 'M2_slurry_rate', 'slurry_rate']);
+    expect(closeMatches('TDS', fields)).toEqual(['tds']);
+  });
+
+  it('lists names that contain the typed one, after the near misses', () => {
+    expect(closeMatches('treating_pressure', fields)).toEqual(['surface_treating_pressure', 'M1_surface_treating_pressure']);
+  });
+
+  it('lists nothing for a name like none of them, and at most `limit`', () => {
+    expect(closeMatches('wl_depth', fields)).toEqual([]);
+    expect(closeMatches('slurry_rat', fields, 1)).toEqual(['slurry_rate']);
   });
 });

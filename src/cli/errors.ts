@@ -42,7 +42,7 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\bclientSecret\b/g, '--client-secret'],
   [/\bclientId\b/g, '--client-id'],
   [/^host:/, '--host:'],
-  [/^fields(\[\d+\])?:/, '--fields$1:'],
+  [/^(fields|width|height|title)(\[\d+\])?:/, '--$1$2:'],
 ];
 
 /** A ValidationError's message with the SDK's option names replaced by the CLI's flags. */

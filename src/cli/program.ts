@@ -9,6 +9,7 @@ import { registerDashboard } from './commands/dashboard';
 import { registerData } from './commands/data';
 import { registerExport } from './commands/export';
 import { registerMock } from './commands/mock';
+import { registerPlot } from './commands/plot';
 import { registerResources } from './commands/resources';
 import { registerWatch } from './commands/watch';
 import { cliIo } from './context';
@@ -28,6 +29,8 @@ Examples:
   restream data pad 697 --start 2025-10-01T00:00:00Z --end 2025-10-01T00:10:00Z --routed | jq .site_id
   restream changes pad 697 --save changes.csv --confirm
   restream watch site 1112 --session-file ~/.restream-1112.json
+  restream plot site 1112 --start 2025-10-01T00:00:00Z --end 2025-10-01T23:59:59Z \\
+      --fields M1_surface_treating_pressure,M1_slurry_rate,M1_proppant_conc -o day.png   # .svg .png .html
   restream export --pads 697 --start 2025-10-01T00:00:00Z --end 2025-10-31T23:59:59Z --dir out/ --format parquet
   restream dashboard --site 1112 --fields M1_slurry_rate,tds
   restream mock
@@ -63,6 +66,7 @@ export function buildProgram(): Command {
   registerWatch(program);
   registerExport(program);
   registerDashboard(program);
+  registerPlot(program);
   registerMock(program);
   return program;
 }

@@ -10,6 +10,7 @@ import { ValidationError } from '../http/errors';
 import { createFormatWriter, formatOf } from '../formats/formats';
 import { checkTarget, writeAtomically } from '../formats/sink';
 import type { RawRowBatch } from '../json/json-row-splitter';
+import { plotToFile, type PlotOptions, type PlotResult } from '../plot/plot';
 import { streamRawBatches, streamRowBatches, type DataRequest, type Row, type RowBatch, type StreamProgress } from './stream';
 
 export interface DataOptions {
@@ -134,6 +135,34 @@ export class Data implements AsyncIterable<Row> {
       return progress.rows;
     });
     return { path: target, rows, bytes };
+  }
+
+  /**
+   * Draws the rows as a chart in `path`: `.svg`, `.png` or `.html` (a self-contained interactive page). One
+   * panel per unit (fields sharing a unit share one), on a shared UTC time axis, with the units, plot limits,
+   * colours and labels of the fields metadata, the site's name and the window in the title, and frac and
+   * wireline stages shaded. The data needs its `fields` and a time window (`startDatetime` and
+   * `endDatetime`, or a `stageNumber` with `stageNameFilter`). Rows are downsampled while they stream (at
+   * most four values per pixel column per field, never the rows), so a month of one-second rows plots with
+   * flat memory. Written like `save`: a temp file renamed on success, an existing file only with `overwrite`.
+   *
+   * ```ts
+   * await site.getData({ startDatetime, endDatetime, fields: ['M1_surface_treating_pressure', 'M1_slurry_rate'] })
+   *   .plot('stage.svg', { width: 1600 });
+   * ```
+   */
+  async plot(path: string, options: PlotOptions = {}): Promise<PlotResult> {
+    const ctx = this.#ctx;
+    const own = this.#signal ? { signal: this.#signal } : {};
+    return plotToFile(
+      {
+        requests: this.#requests,
+        batches: (requests, read) => new Data(ctx, requests, own).batches(read),
+        site: (id) => ctx.site(id),
+      },
+      path,
+      options,
+    );
   }
 }
 

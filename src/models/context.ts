@@ -6,6 +6,7 @@ import type { ApiClient } from '../http/client';
 import type { TokenProvider } from '../http/auth';
 import type { ResolvedRetryPolicy, OnRetry } from '../http/retry';
 import type { Pad } from './pad';
+import type { Site } from './site';
 
 export interface ClientContext {
   readonly api: ApiClient;
@@ -16,4 +17,6 @@ export interface ClientContext {
   secrets(): ReadonlyArray<string | undefined>;
   /** A pad handle. Given by the client so that `Site` (which pads import) need not import `Pad` back. */
   pad(id: number): Pad;
+  /** A site handle, for code below the models (a plot's metadata) that must not import `Site` itself. */
+  site(id: number): Site;
 }

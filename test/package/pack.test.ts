@@ -285,6 +285,45 @@ ${load}
     expectDashboard(await exec(process.execPath, ['dash.cjs'], project));
   }, 60_000);
 
+  it('plots from the installed package: SVG, PNG (resvg binary) and HTML (uPlot), from import and require', async () => {
+    const plotting = (load: string, tag: string) => `
+${load}
+(async () => {
+  const mock = await startMockServer();
+  try {
+    const rs = new Restream({ host: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, env: {} });
+    const t = (Math.floor(Date.now() / 1000) - 7200) * 1000;
+    const data = rs.site(1112).getData({ startDatetime: new Date(t), endDatetime: new Date(t + 3599000), fields: ['tds', 'M1_slurry_rate'] });
+    const out = {};
+    for (const ext of ['svg', 'png', 'html']) {
+      const r = await data.plot('${tag}.' + ext, { width: 640 });
+      out[ext] = { bytes: r.bytes, points: r.series.map((s) => s.points) };
+    }
+    console.log(JSON.stringify(out));
+  } finally {
+    await mock.close();
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+    writeFileSync(path.join(project, 'plot.mjs'), plotting(`import { Restream } from 'restream-datastore';\nimport { startMockServer } from 'restream-datastore/mock';`, 'esm'));
+    writeFileSync(path.join(project, 'plot.cjs'), plotting(`const { Restream } = require('restream-datastore');\nconst { startMockServer } = require('restream-datastore/mock');`, 'cjs'));
+    for (const [script, tag] of [
+      ['plot.mjs', 'esm'],
+      ['plot.cjs', 'cjs'],
+    ] as const) {
+      const out = JSON.parse(ok(await exec(process.execPath, [script], project), script).stdout.trim()) as Record<string, { bytes: number; points: number[] }>;
+      for (const ext of ['svg', 'png', 'html']) {
+        expect(out[ext]!.bytes).toBe(readFileSync(path.join(project, `${tag}.${ext}`)).length);
+        expect(out[ext]!.points.every((n) => n > 0)).toBe(true);
+      }
+      expect(readFileSync(path.join(project, `${tag}.png`)).subarray(1, 4).toString()).toBe('PNG');
+    }
+    // Loaded at run time from beside the SDK, so they are dependencies; d3 is bundled into dist.
+    const pkg = JSON.parse(readFileSync(path.join(project, 'node_modules', 'restream-datastore', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const dep of ['@resvg/resvg-js', 'uplot']) expect(pkg.dependencies[dep]).toBeDefined();
+    expect(Object.keys(pkg.dependencies).some((d) => d.startsWith('d3-'))).toBe(false);
+  }, 120_000);
+
   it('its commands: restream and restream-mock', async () => {
     const help = ok(await exec('npx', ['--no', '--', 'restream', '--help'], project), 'npx restream --help');
     expect(help.stdout).toMatch(/^Usage: restream \[options\] \[command\]/);

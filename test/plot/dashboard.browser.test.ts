@@ -20,7 +20,7 @@ const HAVE_BROWSER = existsSync(CHROMIUM);
 const IN_CI = process.env.CI === 'true';
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const SITE = 1112;
-const FIELDS = ['M1_surface_treating_pressure', 'M1_slurry_rate', 'M2_slurry_rate', 'tds'];
+const FIELDS = ['M1_surface_treating_pressure', 'M1_slurry_rate', 'slurry_rate', 'tds'];
 /** Quick reconnects, so the test does not wait on the default 0.5-30 s backoff. */
 const RECONNECT = { baseDelayMs: 100, maxDelayMs: 400 };
 const WAIT = { timeout: 30_000 };
@@ -91,7 +91,7 @@ describeBrowser('the dashboard in headless Chromium', () => {
       return d !== undefined && d.liveRows >= 10 && d.charts.length > 0 && d.charts.every((c) => c.points > 300);
     }, undefined, WAIT);
     const first = await view();
-    expect(first.charts.map((c) => c.fields)).toEqual([['M1_surface_treating_pressure'], ['M1_slurry_rate', 'M2_slurry_rate'], ['tds']]);
+    expect(first.charts.map((c) => c.fields)).toEqual([['M1_surface_treating_pressure'], ['M1_slurry_rate', 'slurry_rate'], ['tds']]);
     expect(first.page).toMatchObject({ state: 'open', reconnects: 0 });
     expect(first.stages.length).toBeGreaterThan(0);
     expect(await page.locator('#stages li').count()).toBe(first.stages.length);

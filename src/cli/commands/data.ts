@@ -40,7 +40,7 @@ export function humanBytes(n: number): string {
 }
 
 /** A ValidationError about the output path, named after the flag that gave it. */
-function pathError(error: unknown, flag: string): unknown {
+export function pathError(error: unknown, flag: string): unknown {
   if (error instanceof ValidationError && error.parameter === 'path') return new UsageError(`${flag}: ${usageMessage(error).replace(/^path: /, '')}`);
   return error;
 }

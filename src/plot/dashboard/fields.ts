@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../http/errors';
 import type { Field } from '../../models/types';
-import { closeMatches } from '../../validate';
+import { checkFieldNames, fieldsByName, unitKey, unitOf } from '../fields';
 
 /** How many fields are charted when none are asked for. */
 export const DEFAULT_FIELD_COUNT = 6;
@@ -23,7 +23,7 @@ export interface ChartField {
   connectNulls: boolean;
 }
 
-/** One chart: the fields of one unit. */
+/** One chart: the fields of one physical unit (shown as its first field's unit). */
 export interface ChartGroup {
   unit: string | null;
   fields: ChartField[];
@@ -40,26 +40,18 @@ export function chooseFields(metadata: readonly Field[], requested: readonly str
     return (facing.length > 0 ? facing : metadata).slice(0, DEFAULT_FIELD_COUNT);
   }
   if (requested.length === 0) throw new ValidationError('fields', 'must name at least one field');
-  const byName = new Map(metadata.map((f) => [f.name, f]));
-  const names = metadata.map((f) => f.name);
-  const chosen: Field[] = [];
-  for (const name of requested) {
-    const field = byName.get(name);
-    if (!field) {
-      const matches = closeMatches(name, names);
-      const hint = matches.length > 0 ? `; close matches: ${matches.join(', ')}` : '';
-      throw new ValidationError('fields', `site ${siteId} has no field '${name}'${hint} ('restream fields site ${siteId}' lists all ${names.length})`);
-    }
-    if (!chosen.includes(field)) chosen.push(field);
-  }
-  return chosen;
+  checkFieldNames(requested, metadata, siteId);
+  const byName = fieldsByName(metadata);
+  return [...new Set(requested)].map((name) => byName.get(name)!);
 }
 
 /** The fields as the page charts them, grouped by unit in the order of their first field. */
 export function groupByUnit(fields: readonly Field[], siUnits: boolean): ChartGroup[] {
   const groups: ChartGroup[] = [];
+  const keys: Array<string | null> = [];
   for (const f of fields) {
-    const unit = (siUnits ? f.si_unit : f.imperial_unit) || null;
+    const unit = unitOf(f, siUnits);
+    const key = unitKey(f, siUnits);
     const chartField: ChartField = {
       name: f.name,
       label: f.customer_facing_label || f.label || f.name,
@@ -68,9 +60,12 @@ export function groupByUnit(fields: readonly Field[], siUnits: boolean): ChartGr
       connectNulls: f.connect_nulls === true,
     };
     // Fields without a unit get a chart each: nothing says their scales agree.
-    const group = unit === null ? undefined : groups.find((g) => g.unit === unit);
-    if (group) group.fields.push(chartField);
-    else groups.push({ unit, fields: [chartField] });
+    const group = key === null ? undefined : keys.indexOf(key);
+    if (group !== undefined && group >= 0) groups[group]!.fields.push(chartField);
+    else {
+      keys.push(key);
+      groups.push({ unit, fields: [chartField] });
+    }
   }
   return groups;
 }
