@@ -134,8 +134,8 @@ export function withDataFlags(command: Command, set: DataFlagSet = { time: true,
   if (set.routed) command.option('--routed', 'pads: one row per site and second, with site_id');
   if (set.shaping) {
     command
-      .addOption(new Option('--fill <method>', 'fill gaps (raw resolution only)').choices(Object.values(FillDataMethod)))
-      .addOption(new Option('--fill-limit <seconds>', 'longest gap to fill (with --fill)').argParser(positiveInt))
+      .addOption(new Option('--fill <method>', 'fill gaps (raw resolution only, with --fill-limit)').choices(Object.values(FillDataMethod)))
+      .addOption(new Option('--fill-limit <seconds>', 'longest gap to fill, required with --fill').argParser(positiveInt))
       .option('--inside-area-only', 'fill only inside the data (with --fill)');
   }
   return command;

@@ -33,9 +33,12 @@ export interface DataFilters {
   measurementSources?: string[] | string;
   /** Pads only: one row per site and second, each with `site_id`. */
   isRouted?: boolean;
-  /** Fill gaps: `ffill` or `bfill` (`FillDataMethod.FORWARD_FILL`, `.BACKWARD_FILL`). Raw resolution only, without `aggregation`. */
+  /**
+   * Fill gaps: `ffill` or `bfill` (`FillDataMethod.FORWARD_FILL`, `.BACKWARD_FILL`). Raw resolution only,
+   * without `aggregation`, and only with `fillDataLimit`.
+   */
   fillDataMethod?: FillDataMethod;
-  /** Longest gap to fill, in seconds; needs `fillDataMethod`. */
+  /** Longest gap to fill, in seconds: required with `fillDataMethod`, and only with it. */
   fillDataLimit?: number;
   /** Fill only inside the data's area; needs `fillDataMethod`. */
   insideAreaOnly?: boolean;
@@ -128,6 +131,11 @@ export function resolveDataFilters(kind: AssetKind, filters: DataFilters = {}, e
     query.fill_data_method = oneOf(f.fillDataMethod, Object.values(FillDataMethod), 'fillDataMethod');
     if (resolution !== 'raw') throw new ValidationError('fillDataMethod', "applies only at resolution 'raw'");
     if (query.agg !== undefined) throw new ValidationError('fillDataMethod', 'cannot be combined with aggregation');
+    // The official client refuses a method without a limit, so no user of it relies on what the API does
+    // with one alone (undocumented); a bound also keeps a fill from inventing rows across a long outage.
+    if (f.fillDataLimit === undefined) {
+      throw new ValidationError('fillDataLimit', 'is required with fillDataMethod: the longest gap to fill, in seconds');
+    }
   }
   if (f.fillDataLimit !== undefined) {
     query.fill_data_limit = positiveInteger(f.fillDataLimit, 'fillDataLimit');
