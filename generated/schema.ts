@@ -973,9 +973,9 @@ export interface components {
         MeasurementSource: string;
         /** @description Pads only. When true every row carries `site_id` (one row per site and timestamp). */
         Routed: boolean;
-        /** @description Fill gaps (raw resolution only, without `agg`). */
+        /** @description Fill gaps (raw resolution only, without `agg`). Give `fill_data_limit` with it: the official client refuses a method without a limit, and so does this SDK (a `ValidationError` naming `fillDataLimit`, before any request). */
         FillDataMethod: components["schemas"]["FillDataMethod"];
-        /** @description Longest gap to fill, in seconds (raw resolution only, without `agg`). */
+        /** @description Longest gap to fill, in seconds; required with `fill_data_method`, and only with it. */
         FillDataLimit: number;
         /** @description Fill only inside the data area (raw resolution only, without `agg`). */
         InsideAreaOnly: boolean;
@@ -1483,9 +1483,9 @@ export interface operations {
                 measurement_source?: components["parameters"]["MeasurementSource"];
                 /** @description Pads only. When true every row carries `site_id` (one row per site and timestamp). */
                 routed?: components["parameters"]["Routed"];
-                /** @description Fill gaps (raw resolution only, without `agg`). */
+                /** @description Fill gaps (raw resolution only, without `agg`). Give `fill_data_limit` with it: the official client refuses a method without a limit, and so does this SDK (a `ValidationError` naming `fillDataLimit`, before any request). */
                 fill_data_method?: components["parameters"]["FillDataMethod"];
-                /** @description Longest gap to fill, in seconds (raw resolution only, without `agg`). */
+                /** @description Longest gap to fill, in seconds; required with `fill_data_method`, and only with it. */
                 fill_data_limit?: components["parameters"]["FillDataLimit"];
                 /** @description Fill only inside the data area (raw resolution only, without `agg`). */
                 inside_area_only?: components["parameters"]["InsideAreaOnly"];
@@ -1766,9 +1766,9 @@ export interface operations {
                 state_imatch?: components["parameters"]["StateImatch"];
                 /** @description Comma-joined measurement source names, sent as one value. */
                 measurement_source?: components["parameters"]["MeasurementSource"];
-                /** @description Fill gaps (raw resolution only, without `agg`). */
+                /** @description Fill gaps (raw resolution only, without `agg`). Give `fill_data_limit` with it: the official client refuses a method without a limit, and so does this SDK (a `ValidationError` naming `fillDataLimit`, before any request). */
                 fill_data_method?: components["parameters"]["FillDataMethod"];
-                /** @description Longest gap to fill, in seconds (raw resolution only, without `agg`). */
+                /** @description Longest gap to fill, in seconds; required with `fill_data_method`, and only with it. */
                 fill_data_limit?: components["parameters"]["FillDataLimit"];
                 /** @description Fill only inside the data area (raw resolution only, without `agg`). */
                 inside_area_only?: components["parameters"]["InsideAreaOnly"];

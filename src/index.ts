@@ -41,6 +41,7 @@ export type {
   WireDataChangeEvent,
 } from './realtime';
 export type * from './models/types';
+export { StageNameFilter, Resolution, Aggregation, FillDataMethod } from './models/enums';
 export {
   RestreamError,
   ValidationError,

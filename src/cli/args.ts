@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { DataFilters } from '../data/filters';
-import type { StageNameFilter } from '../models/types';
+import { Aggregation, FillDataMethod, Resolution, type StageNameFilter } from '../models/enums';
 import { UsageError } from './errors';
 
 export type Kind = 'site' | 'pad';
@@ -131,8 +131,8 @@ export function withDataFlags(command: Command, set: DataFlagSet = { time: true,
   command.addOption(new Option('--fields <names>', 'comma-separated field names (default: the fields exposed to customers)').argParser(nameList));
   if (set.shaping) {
     command
-      .addOption(new Option('--resolution <r>', 'row spacing').choices(['raw', 'ten-second', 'minute', 'ten-minute', 'hour']))
-      .addOption(new Option('--agg <a>', 'aggregation at a coarser resolution').choices(['min', 'max', 'mean']));
+      .addOption(new Option('--resolution <r>', 'row spacing').choices(Object.values(Resolution)))
+      .addOption(new Option('--agg <a>', 'aggregation at a coarser resolution').choices(Object.values(Aggregation)));
   }
   command.option('--si-units', 'SI units (default: imperial)');
   withStageFlags(command, 'rows');
@@ -140,8 +140,8 @@ export function withDataFlags(command: Command, set: DataFlagSet = { time: true,
   if (set.routed) command.option('--routed', 'pads: one row per site and second, with site_id');
   if (set.shaping) {
     command
-      .addOption(new Option('--fill <method>', 'fill gaps (raw resolution only)').choices(['bfill', 'ffill']))
-      .addOption(new Option('--fill-limit <seconds>', 'longest gap to fill (with --fill)').argParser(positiveInt))
+      .addOption(new Option('--fill <method>', 'fill gaps (raw resolution only, with --fill-limit)').choices(Object.values(FillDataMethod)))
+      .addOption(new Option('--fill-limit <seconds>', 'longest gap to fill, required with --fill').argParser(positiveInt))
       .option('--inside-area-only', 'fill only inside the data (with --fill)');
   }
   return command;

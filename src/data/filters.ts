@@ -5,13 +5,8 @@
  */
 import { ValidationError } from '../http/errors';
 import type { AssetKind } from '../models/endpoints';
-import type { Aggregation, FillDataMethod, Resolution, StageNameFilter } from '../models/types';
+import { Aggregation, FillDataMethod, Resolution, StageNameFilter } from '../models/enums';
 import { formatDataTime, oneOf, optionalDate, positiveInteger, rejectUnknownOptions, stringList, toBoolean, type TimeInput } from '../validate';
-
-export const RESOLUTIONS: readonly Resolution[] = ['raw', 'ten-second', 'minute', 'ten-minute', 'hour'];
-export const AGGREGATIONS: readonly Aggregation[] = ['min', 'max', 'mean'];
-export const FILL_DATA_METHODS: readonly FillDataMethod[] = ['bfill', 'ffill'];
-const STAGE_NAME_FILTERS: readonly StageNameFilter[] = ['frac', 'wl', 'standby'];
 
 /** Seconds per row at each resolution. */
 export const RESOLUTION_SECONDS: Record<Resolution, number> = { raw: 1, 'ten-second': 10, minute: 60, 'ten-minute': 600, hour: 3600 };
@@ -38,9 +33,12 @@ export interface DataFilters {
   measurementSources?: string[] | string;
   /** Pads only: one row per site and second, each with `site_id`. */
   isRouted?: boolean;
-  /** Fill gaps: `bfill` or `ffill`. Raw resolution only, without `aggregation`. */
+  /**
+   * Fill gaps: `ffill` or `bfill` (`FillDataMethod.FORWARD_FILL`, `.BACKWARD_FILL`). Raw resolution only,
+   * without `aggregation`, and only with `fillDataLimit`.
+   */
   fillDataMethod?: FillDataMethod;
-  /** Longest gap to fill, in seconds; needs `fillDataMethod`. */
+  /** Longest gap to fill, in seconds: required with `fillDataMethod`, and only with it. */
   fillDataLimit?: number;
   /** Fill only inside the data's area; needs `fillDataMethod`. */
   insideAreaOnly?: boolean;
@@ -107,14 +105,14 @@ export function resolveDataFilters(kind: AssetKind, filters: DataFilters = {}, e
   if (f.fields !== undefined) query.fields = stringList(f.fields, 'fields').join(',');
   if (f.siUnits !== undefined) query.si_units = toBoolean(f.siUnits, 'siUnits');
 
-  const resolution = f.resolution === undefined ? 'raw' : oneOf(f.resolution, RESOLUTIONS, 'resolution');
+  const resolution = f.resolution === undefined ? 'raw' : oneOf(f.resolution, Object.values(Resolution), 'resolution');
   if (f.resolution !== undefined) query.resolution = resolution;
   if (f.aggregation !== undefined) {
-    query.agg = oneOf(f.aggregation, AGGREGATIONS, 'aggregation');
+    query.agg = oneOf(f.aggregation, Object.values(Aggregation), 'aggregation');
     if (resolution === 'raw') throw new ValidationError('aggregation', "applies only to a coarser resolution than 'raw' (e.g. resolution: 'minute')");
   }
 
-  if (f.stageNameFilter !== undefined) query.state_imatch = oneOf(f.stageNameFilter, STAGE_NAME_FILTERS, 'stageNameFilter');
+  if (f.stageNameFilter !== undefined) query.state_imatch = oneOf(f.stageNameFilter, Object.values(StageNameFilter), 'stageNameFilter');
   if (f.stageNumber !== undefined) {
     query.stage_number = positiveInteger(f.stageNumber, 'stageNumber');
     if (query.state_imatch === undefined) throw new ValidationError('stageNumber', "needs stageNameFilter ('frac', 'wl' or 'standby')");
@@ -130,9 +128,14 @@ export function resolveDataFilters(kind: AssetKind, filters: DataFilters = {}, e
   }
 
   if (f.fillDataMethod !== undefined) {
-    query.fill_data_method = oneOf(f.fillDataMethod, FILL_DATA_METHODS, 'fillDataMethod');
+    query.fill_data_method = oneOf(f.fillDataMethod, Object.values(FillDataMethod), 'fillDataMethod');
     if (resolution !== 'raw') throw new ValidationError('fillDataMethod', "applies only at resolution 'raw'");
     if (query.agg !== undefined) throw new ValidationError('fillDataMethod', 'cannot be combined with aggregation');
+    // The official client refuses a method without a limit, so no user of it relies on what the API does
+    // with one alone (undocumented); a bound also keeps a fill from inventing rows across a long outage.
+    if (f.fillDataLimit === undefined) {
+      throw new ValidationError('fillDataLimit', 'is required with fillDataMethod: the longest gap to fill, in seconds');
+    }
   }
   if (f.fillDataLimit !== undefined) {
     query.fill_data_limit = positiveInteger(f.fillDataLimit, 'fillDataLimit');

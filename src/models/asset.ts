@@ -11,6 +11,7 @@ import { resolveDataFilters, type DataFilters } from '../data/filters';
 import { reviveList, reviveSchema } from './dates';
 import { DataChange, dataRequestsForChanges, type DataChangeDataFilters } from './data-change';
 import { ASSET_ENDPOINTS, type AssetKind } from './endpoints';
+import { StageNameFilter } from './enums';
 import { getRealtimeDataChangesUpdates, getRealtimeInstanceUpdates, getRealtimeMeasurementsData } from '../realtime/attach';
 import type { RealtimeMeasurements, RealtimeMeasurementsOptions } from '../realtime/measurements';
 import type { RealtimeStream } from '../realtime/stream';
@@ -23,7 +24,6 @@ import type {
   StageAggregation,
   StageAggregationDescription,
   StageAggregationDescriptionCreate,
-  StageNameFilter,
   WireField,
   WireStage,
   WireStageAggregationDescription,
@@ -33,7 +33,6 @@ import type {
   WireDataChangeLog,
 } from './types';
 
-export const STAGE_NAME_FILTERS: readonly StageNameFilter[] = ['frac', 'wl', 'standby'];
 
 /** Filters of `getStagesMetadata`. */
 export interface StagesMetadataOptions {
@@ -249,7 +248,7 @@ function historyQuery(options: StagesMetadataOptions): HistoryQuery {
   const query: HistoryQuery = {};
   if (start) query.start = formatIsoSeconds(start);
   if (end) query.end = formatIsoSeconds(end);
-  if (options.stageNameFilter !== undefined) query.state = oneOf(options.stageNameFilter, STAGE_NAME_FILTERS, 'stageNameFilter');
+  if (options.stageNameFilter !== undefined) query.state = oneOf(options.stageNameFilter, Object.values(StageNameFilter), 'stageNameFilter');
   if (options.stageNumber !== undefined) {
     query.stage_number = positiveInteger(options.stageNumber, 'stageNumber');
     if (query.state === undefined) throw new ValidationError('stageNumber', "needs stageNameFilter ('frac', 'wl' or 'standby'): a stage number alone is ambiguous");

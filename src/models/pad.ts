@@ -1,12 +1,13 @@
 import { expectArray, unwrap } from '../http/call';
 import { oneOf, rejectUnknownOptions } from '../validate';
-import { Asset, STAGE_NAME_FILTERS } from './asset';
+import { Asset } from './asset';
 import type { ClientContext } from './context';
 import { reviveSchema } from './dates';
 import { LIST_ENDPOINTS } from './endpoints';
 import { Site } from './site';
 import { State } from './state';
-import type { MeasurementSources, PadFields, StageNameFilter, WirePad, WireSite, WireState } from './types';
+import { StageNameFilter } from './enums';
+import type { MeasurementSources, PadFields, WirePad, WireSite, WireState } from './types';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface Pad extends Omit<PadFields, 'id'> {}
@@ -48,7 +49,7 @@ export class Pad extends Asset {
   async getStates(options: { stageNameFilter?: StageNameFilter } = {}): Promise<State[]> {
     rejectUnknownOptions(options, ['stageNameFilter'], 'getStates');
     const query: { pad__id: number; current_state_search?: StageNameFilter } = { pad__id: this.id };
-    if (options.stageNameFilter !== undefined) query.current_state_search = oneOf(options.stageNameFilter, STAGE_NAME_FILTERS, 'stageNameFilter');
+    if (options.stageNameFilter !== undefined) query.current_state_search = oneOf(options.stageNameFilter, Object.values(StageNameFilter), 'stageNameFilter');
     const template = LIST_ENDPOINTS.states;
     const data = await unwrap(this.ctx.api.GET(template, { params: { query } }), { method: 'GET', template, secrets: this.ctx.secrets() });
     return expectArray<WireState>(data, { method: 'GET', path: template }).map((w) => State.fromWire(this.ctx, w));

@@ -31,10 +31,8 @@ export type MeasurementSources = Schemas['MeasurementSources'];
 export type StageAggregation = Schemas['StageAggregation'];
 export type AggregationsResponse = WireSchemas['AggregationsResponse'];
 
-export type StageNameFilter = WireSchemas['StageNameFilter'];
-export type Resolution = WireSchemas['Resolution'];
-export type Aggregation = WireSchemas['Aggregation'];
-export type FillDataMethod = WireSchemas['FillDataMethod'];
+/** The contract's enumerations; each is also a frozen object of named values (see ./enums). */
+export type { StageNameFilter, Resolution, Aggregation, FillDataMethod } from './enums';
 
 /** Query filters of the list endpoints, spelled as the API spells them. */
 export type PadListFilters = NonNullable<operations['listPads']['parameters']['query']>;

@@ -342,6 +342,26 @@ describe('data', () => {
     });
   });
 
+  it('gap filling needs --fill-limit: exit 2 naming it, before any request or file (data and export)', async () => {
+    const before = mock.requests.length;
+    const file = path.join(work, 'filled.csv');
+    const dir = path.join(work, 'filled-export');
+    const data = await run(['data', 'site', '1112', '--start', HOUR.start, '--end', HOUR.end, '--fill', 'ffill', '-o', file]);
+    expect(data.code).toBe(2);
+    expect(data.stderr).toMatch(/^restream: --fill-limit: is required with --fill: the longest gap to fill, in seconds/);
+    const exported = await run(['export', '--sites', '1112', '--start', HOUR.start, '--end', HOUR.end, '--dir', dir, '--fill', 'bfill']);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(/^restream: --fill-limit: is required with --fill/);
+    expect(mock.requests.length).toBe(before);
+    expect(readdirSync(work).filter((f) => f.includes('filled'))).toEqual([]);
+
+    const filled = await run(['data', 'site', '1112', '--start', HOUR.start, '--end', HOUR.end, '--fields', 'tds', '--fill', 'ffill', '--fill-limit', '30', '-o', file]);
+    expect(filled).toEqual({ code: 0, stdout: '', stderr: '' });
+    const request = mock.requests.filter((q) => q.path === '/external/thirdparty/v1/sites/1112/data/').at(-1)!;
+    expect(request.query).toMatchObject({ fill_data_method: ['ffill'], fill_data_limit: ['30'] });
+    expect(existsSync(file)).toBe(true);
+  });
+
   it('routed pad data carries site_id', async () => {
     const r = await run(['data', 'pad', '697', '--start', '2025-10-09T06:00:00Z', '--end', '2025-10-09T06:00:09Z', '--routed', '--fields', 'tds']);
     expect(r.code).toBe(0);

@@ -112,6 +112,8 @@ describe('getData filters', () => {
     ['a pad stage number without routing', { stageNumber: 3, stageNameFilter: 'frac' }, 'stageNumber', 'pad'],
     ['fill at a coarse resolution', { resolution: 'minute', fillDataMethod: 'ffill' }, 'fillDataMethod', 'site'],
     ['a fill limit without a method', { fillDataLimit: 10 }, 'fillDataLimit', 'site'],
+    ['a fill method without a limit', { fillDataMethod: 'ffill' }, 'fillDataLimit', 'site'],
+    ['a routed pad fill method without a limit', { isRouted: true, fillDataMethod: 'bfill', insideAreaOnly: true }, 'fillDataLimit', 'pad'],
     ['a zero fill limit', { fillDataMethod: 'bfill', fillDataLimit: 0 }, 'fillDataLimit', 'site'],
     ['insideAreaOnly without a method', { insideAreaOnly: true }, 'insideAreaOnly', 'site'],
     ['an empty field list', { fields: [] }, 'fields', 'site'],

@@ -118,6 +118,7 @@ describe('validation, before any request', () => {
     ['startDatetime', { startDatetime: '2025-01-01T00:30:00Z', resolution: 'hour', aggregation: 'mean', chunk: '1h' }],
     ['aggregation', { aggregation: 'max' }],
     ['isRouted', { isRouted: true }],
+    ['fillDataLimit', { fillDataMethod: 'ffill' }],
     ['format', { format: 'xlsx' as 'csv' }],
     ['concurrency', { concurrency: 0 }],
     ['layout', { layout: 'per-site' as 'per-chunk' }],

@@ -15,7 +15,9 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
       }
     };
     child.stdout?.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`mock CLI exited early (${code ?? signal}): ${out}`)));
+    // 'close', not 'exit': npx may exit on the signal before the server's last line has been read from the pipe
+    // the three processes share; 'close' comes once every one of them has closed it, all output delivered.
+    child.once('close', (code, signal) => reject(new Error(`mock CLI exited early (${code ?? signal}): ${out}`)));
   });
 }
 

@@ -1,7 +1,10 @@
 /**
  * The package as users get it: built, packed with `npm pack`, installed from the tarball into a fresh
  * project (its dependencies come from the npm registry), then used there with `import`, with `require`,
- * through its types (`tsc`, CommonJS and ESM consumers), and through its two commands.
+ * through its types (`tsc`, CommonJS and ESM consumers, and the node10 and bundler resolutions), and through
+ * its two commands. The tarball itself goes through `attw` (@arethetypeswrong/cli: every entry point resolves,
+ * with types, under node10, node16 from CommonJS and from ESM, and bundler) and `publint`; neither needs the
+ * network.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +15,13 @@ import { promisify } from 'node:util';
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** The script a devDependency's command runs, so it runs under this test's node (`process.execPath`). */
+function binOf(pkg: string, name: string): string {
+  const manifest = path.join(ROOT, 'node_modules', pkg, 'package.json'); // not every package exports its package.json
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> };
+  return path.join(path.dirname(manifest), typeof bin === 'string' ? bin : bin[name]!);
+}
 const SETUP_MS = 240_000;
 
 /** The environment for child npm/node runs: without the npm_* variables of a surrounding `npm test`. */
@@ -98,7 +108,29 @@ describe('the tarball', () => {
     }
     const stray = files.filter((f) => /^(test|src|bench|scripts|generated|node_modules|\.ci)\//.test(f) || /\.test\.|\.spec\.|fixtures|tsconfig|jest\.config|\.tgz$/.test(f));
     expect(stray).toEqual([]);
-    expect(files.every((f) => ['package.json', 'README.md', 'LICENSE'].includes(f) || /^(dist|openapi)\//.test(f))).toBe(true);
+    expect(files.every((f) => ['package.json', 'README.md', 'LICENSE', 'mock/package.json'].includes(f) || /^(dist|openapi)\//.test(f))).toBe(true);
+  });
+
+  it('attw: every entry point resolves, with types, under node10, node16 (CJS and ESM) and bundler', async () => {
+    const r = await exec(process.execPath, [binOf('@arethetypeswrong/cli', 'attw'), tarball, '--format', 'json'], base);
+    let report: { analysis?: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, unknown> }> } } = {};
+    try {
+      report = JSON.parse(r.stdout) as typeof report;
+    } catch {
+      throw new Error(`attw printed no JSON (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    }
+    const analysis = report.analysis!;
+    expect(analysis.problems).toEqual([]);
+    expect(Object.keys(analysis.entrypoints).sort()).toEqual(['.', './mock', './package.json']);
+    for (const entry of Object.values(analysis.entrypoints)) {
+      expect(Object.keys(entry.resolutions).sort()).toEqual(['bundler', 'node10', 'node16-cjs', 'node16-esm']);
+    }
+    expect(r.code).toBe(0);
+  });
+
+  it('publint: no error, warning or suggestion', async () => {
+    const r = ok(await exec(process.execPath, [binOf('publint', 'publint'), 'run', tarball, '--strict'], base), 'publint');
+    expect(r.stdout).toMatch(/All good!/);
   });
 
   it('package.json: every entry point exists, bins, types and engines', () => {
@@ -146,10 +178,14 @@ ${load}
     const rs = new Restream({ host: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret, env: {} });
     const pads = await rs.pads.list();
     const t = (Math.floor(Date.now() / 1000) - 3600) * 1000;
-    const rows = await rs.site(mock.ids.demoSites[1]).getData({ startDatetime: new Date(t), endDatetime: new Date(t + 9000), fields: ['tds'] }).toArray();
+    const rows = await rs.site(mock.ids.demoSites[1]).getData({ startDatetime: new Date(t), endDatetime: new Date(t + 9000), fields: ['tds'], resolution: Resolution.RAW }).toArray();
     let validation = '';
     try { rs.site(0); } catch (e) { validation = (e instanceof ValidationError) + ' ' + e.parameter; }
-    console.log(JSON.stringify({ version: VERSION, pads: pads.map((p) => p.id), model: pads[0].constructor.name, rows: rows.length, validation }));
+    let fill = '';
+    try { rs.site(1112).getData({ fillDataMethod: FillDataMethod.FORWARD_FILL }); } catch (e) { fill = e.parameter; }
+    const enums = [StageNameFilter.FRAC, StageNameFilter.WIRELINE, StageNameFilter.STANDBY, Resolution.TEN_SECOND, Aggregation.MEAN, FillDataMethod.BACKWARD_FILL];
+    const frozen = [StageNameFilter, Resolution, Aggregation, FillDataMethod].every((o) => Object.isFrozen(o));
+    console.log(JSON.stringify({ version: VERSION, pads: pads.map((p) => p.id), model: pads[0].constructor.name, rows: rows.length, validation, fill, enums, frozen }));
   } finally {
     await mock.close();
   }
@@ -158,19 +194,24 @@ ${load}
 
   function expectRun(r: Result): void {
     ok(r, 'consumer');
-    const out = JSON.parse(r.stdout.trim()) as { version: string; pads: number[]; model: string; rows: number; validation: string };
+    const out = JSON.parse(r.stdout.trim()) as { version: string; pads: number[]; model: string; rows: number; validation: string; fill: string; enums: string[]; frozen: boolean };
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(out.version).toBe(pkg.version);
     expect(out.pads).toContain(697);
     expect(out.model).toBe('Pad');
     expect(out.rows).toBe(10);
     expect(out.validation).toBe('true id');
+    expect(out.fill).toBe('fillDataLimit');
+    expect(out.enums).toEqual(['frac', 'wl', 'standby', 'ten-second', 'mean', 'bfill']);
+    expect(out.frozen).toBe(true);
   }
 
   it('with import (ESM)', async () => {
     writeFileSync(
       path.join(project, 'esm.mjs'),
-      program(`import { Restream, ValidationError, VERSION } from 'restream-datastore';\nimport { startMockServer } from 'restream-datastore/mock';`),
+      program(
+        `import { Restream, ValidationError, VERSION, StageNameFilter, Resolution, Aggregation, FillDataMethod } from 'restream-datastore';\nimport { startMockServer } from 'restream-datastore/mock';`,
+      ),
     );
     expectRun(await exec(process.execPath, ['esm.mjs'], project));
   });
@@ -178,23 +219,29 @@ ${load}
   it('with require (CommonJS)', async () => {
     writeFileSync(
       path.join(project, 'cjs.cjs'),
-      program(`const { Restream, ValidationError, VERSION } = require('restream-datastore');\nconst { startMockServer } = require('restream-datastore/mock');`),
+      program(
+        `const { Restream, ValidationError, VERSION, StageNameFilter, Resolution, Aggregation, FillDataMethod } = require('restream-datastore');\nconst { startMockServer } = require('restream-datastore/mock');`,
+      ),
     );
     expectRun(await exec(process.execPath, ['cjs.cjs'], project));
   });
 
-  it('through its types: tsc (module nodenext) accepts a consumer, CommonJS and ESM, and rejects a type error', async () => {
+  it('through its types: tsc accepts a consumer (nodenext CommonJS and ESM, node10, bundler), and rejects type errors', async () => {
     const consumer = `
-import { Restream, NotFoundError, ValidationError, type Site, type Row, type DataFilters } from 'restream-datastore';
+import { Restream, NotFoundError, ValidationError, StageNameFilter, Resolution, Aggregation, FillDataMethod, type Site, type Row, type DataFilters } from 'restream-datastore';
 import { startMockServer, type MockServer } from 'restream-datastore/mock';
 
 export async function main(): Promise<number> {
   const mock: MockServer = await startMockServer();
   const rs = new Restream({ host: mock.url, clientId: mock.clientId, clientSecret: mock.clientSecret });
   const site: Site = await rs.sites.get(1112);
-  const filters: DataFilters = { startDatetime: new Date(), resolution: 'minute', aggregation: 'max' };
+  const filters: DataFilters = { startDatetime: new Date(), resolution: Resolution.MINUTE, aggregation: Aggregation.MAX };
+  const literals: DataFilters = { resolution: 'minute', aggregation: 'max', fillDataMethod: 'ffill', fillDataLimit: 5 };
+  const fill: FillDataMethod = FillDataMethod.FORWARD_FILL;
+  const resolutions: Resolution[] = Object.values(Resolution);
   const rows: Row[] = await site.getData(filters).toArray();
-  const stages = await site.getStagesMetadata({ stageNameFilter: 'frac', addAggregations: true });
+  const stages = await site.getStagesMetadata({ stageNameFilter: StageNameFilter.FRAC, addAggregations: true });
+  const wireline: 'wl' = StageNameFilter.WIRELINE;
   const name: string = site.name;
   try {
     await rs.pads.get(1);
@@ -202,20 +249,28 @@ export async function main(): Promise<number> {
     if (e instanceof NotFoundError || e instanceof ValidationError) return e.status ?? 0;
   }
   await mock.close();
-  return rows.length + stages.length + name.length;
+  return rows.length + stages.length + name.length + resolutions.length + fill.length + wireline.length + Object.keys(literals).length;
 }
 `;
     writeFileSync(path.join(project, 'consumer.ts'), consumer);
     writeFileSync(path.join(project, 'consumer.mts'), consumer);
     writeFileSync(
       path.join(project, 'bad.ts'),
-      `import { Restream } from 'restream-datastore';\nnew Restream({ host: 42 });\nconst r: 'minute' = new Restream().site(1).getData({ resolution: 'daily' }) as never;\nvoid r;\n`,
+      [
+        `import { Restream, StageNameFilter, Resolution } from 'restream-datastore';`,
+        `new Restream({ host: 42 });`,
+        `const r: 'minute' = new Restream().site(1).getData({ resolution: 'daily' }) as never;`,
+        `void r, StageNameFilter.FRACK;`,
+        `Resolution.RAW = 'hour';`,
+        `const kind: 'frac' = StageNameFilter.STANDBY;`,
+        `void kind;`,
+        ``,
+      ].join('\n'),
     );
-    const tsconfig = (files: string[]) =>
+    const tsconfig = (files: string[], resolution: { module: string; moduleResolution: string } = { module: 'nodenext', moduleResolution: 'nodenext' }) =>
       JSON.stringify({
         compilerOptions: {
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
+          ...resolution,
           target: 'es2022',
           lib: ['es2023'],
           strict: true,
@@ -226,16 +281,24 @@ export async function main(): Promise<number> {
         files,
       });
     writeFileSync(path.join(project, 'tsconfig.json'), tsconfig(['consumer.ts', 'consumer.mts']));
+    // Older projects: `moduleResolution: node` (node10) reads no `exports`, so `restream-datastore/mock` resolves
+    // through mock/package.json; bundlers read `exports` with the `import` condition.
+    writeFileSync(path.join(project, 'tsconfig.node10.json'), tsconfig(['consumer.ts'], { module: 'commonjs', moduleResolution: 'node10' }));
+    writeFileSync(path.join(project, 'tsconfig.bundler.json'), tsconfig(['consumer.ts'], { module: 'preserve', moduleResolution: 'bundler' }));
     writeFileSync(path.join(project, 'tsconfig.bad.json'), tsconfig(['bad.ts']));
 
-    const good = await exec(process.execPath, [TSC, '-p', 'tsconfig.json'], project);
-    expect(good.stdout + good.stderr).toBe('');
-    expect(good.code).toBe(0);
+    for (const config of ['tsconfig.json', 'tsconfig.node10.json', 'tsconfig.bundler.json']) {
+      const good = await exec(process.execPath, [TSC, '-p', config], project);
+      expect({ config, output: good.stdout + good.stderr, code: good.code }).toEqual({ config, output: '', code: 0 });
+    }
 
     const bad = await exec(process.execPath, [TSC, '-p', 'tsconfig.bad.json'], project);
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toMatch(/bad\.ts\(2,\d+\): error TS2322/);
     expect(bad.stdout).toMatch(/bad\.ts\(3,\d+\): error TS2322: Type '"daily"'/);
+    expect(bad.stdout).toMatch(/bad\.ts\(4,\d+\): error TS2551: Property 'FRACK' does not exist.*Did you mean 'FRAC'/);
+    expect(bad.stdout).toMatch(/bad\.ts\(5,\d+\): error TS2540: Cannot assign to 'RAW' because it is a read-only property/);
+    expect(bad.stdout).toMatch(/bad\.ts\(6,\d+\): error TS2322: Type '"standby"' is not assignable to type '"frac"'/);
   }, 120_000);
 
   // The dashboard reads its page from dist/dashboard/ and uPlot from the installed `uplot`: both must be found
