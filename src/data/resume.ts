@@ -20,14 +20,18 @@
  *   rows, whatever order the blocks come in), the rest goes through. No request narrower in time can serve
  *   an unseen site without handing out its rows out of order.
  * Time order is taken as proven once a site's rows resumed after another site's (so the rows are not
- * grouped by site) while the timestamps never went back. Until then (a single site seen, or sites in
- * blocks) the download resumes from the original start. Rows without `site_id` (site data, and one site's
- * unrouted pad data) are one series in time order; a site's own download is one series by the contract,
- * whatever its rows carry.
+ * grouped by site) while the timestamps never went back: the API sends one order or the other, not a mix
+ * (a stream that interleaved sites in time order and then began a new site's block from earlier times
+ * would lose that site's earlier rows if cut before the step back). Until then (a single site seen, or
+ * sites in blocks) the download resumes from the original start. Rows without `site_id` (site data, and
+ * one site's unrouted pad data in the mock) are one series in time order; a site's own download is one
+ * series by the contract, whatever its rows carry.
  *
  * Cost. Per batch, rows are looked at in runs of one site: for a site's download, or rows without
- * `site_id`, the whole batch is one run and only its last rows' timestamps are read, as before; pad rows
- * have their `site_id` read in place (near the row's end, no parse), and timestamps only at run ends.
+ * `site_id`, the whole batch is one run and only its first and last rows' timestamps are read, in place;
+ * pad rows have their `site_id` read in place too (near the row's end, no parse), and timestamps only at
+ * run ends. After a break, the rows of the resumed answer are checked run by run until every site seen
+ * has passed what it had delivered (in time order, until the answer passes the resume timestamp).
  */
 
 /** What the resume logic needs from a kind of row batch (parsed rows, or raw bytes cut at row boundaries). */
