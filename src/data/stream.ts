@@ -1,8 +1,9 @@
 /**
  * One `/data/` download as a sequence of row batches that survives a broken stream: when the body breaks
- * (socket reset, truncated body, a failed re-request), the download is asked again from the timestamp of the
- * last complete row, the rows already delivered at that timestamp are dropped, and the caller sees every
- * row exactly once, in order.
+ * (socket reset, truncated body, a failed re-request), the download is asked again (from where resume.ts
+ * says: the last timestamp in time order, the original start when pad rows come grouped by site) and the
+ * rows already delivered are dropped per site, so the caller sees every row exactly once, each site's rows
+ * in order.
  */
 import { unwrap } from '../http/call';
 import { APICompatibilityError, ConnectionError, RestreamError, ValidationError, type RestreamErrorOptions } from '../http/errors';
@@ -12,7 +13,8 @@ import { ASSET_ENDPOINTS, type AssetKind } from '../models/endpoints';
 import { formatDataTime } from '../validate';
 import type { DataQuery } from './filters';
 import { JsonArrayParser, MalformedJsonError, TruncatedStreamError } from '../json/json-array-parser';
-import { JsonRowSplitter, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../json/json-row-splitter';
+import { JsonRowSplitter, rawMayHaveSiteIds, rawSiteIdAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../json/json-row-splitter';
+import { ResumeTracker, type ResumableBatches } from './resume';
 
 /** A measurement row: `timestamp` (unix seconds) and one value per field; `site_id` on routed pad data. */
 export type Row = { timestamp: number; site_id?: number } & Record<string, number | string | null | undefined>;
@@ -73,26 +75,21 @@ export async function* streamRawBatches(
 }
 
 /** What the resuming stream needs from a kind of batch: a splitter, and a look at single rows. */
-interface BatchKind<B> {
+interface BatchKind<B> extends ResumableBatches<B> {
   splitter(): { push(chunk: Uint8Array): B | undefined; end(): B | undefined };
-  count(batch: B): number;
-  row(batch: B, i: number): Row;
-  /** `Number(row(batch, i).timestamp)`, cheaper where it can be. */
-  timestamp(batch: B, i: number): number;
-  /** A batch of the rows at `indices` (ascending, non-empty). */
-  select(batch: B, indices: number[]): B;
 }
 
 function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
   return {
     splitter: () => new JsonArrayParser<Row>({ keepRaw: options.keepRaw ?? false, keepText: options.keepText ?? false }),
     count: (batch) => batch.rows.length,
-    row: (batch, i) => batch.rows[i]!,
     timestamp: (batch, i) => Number(batch.rows[i]!.timestamp),
+    siteId: (batch, i) => batch.rows[i]!.site_id,
+    mayHaveSiteIds: () => true,
     select: (batch, indices) => {
       const fresh: RowBatch = { rows: indices.map((i) => batch.rows[i]!) };
       if (batch.raw) fresh.raw = indices.map((i) => batch.raw![i]!);
-      // Only the first batch after a resume is cut; re-serialising its kept rows parses back the same.
+      // Only batches of a resumed stream are cut; re-serialising their kept rows parses back the same.
       if (batch.text !== undefined) fresh.text = (fresh.raw ?? fresh.rows.map((r) => JSON.stringify(r))).join(', ');
       return fresh;
     },
@@ -103,11 +100,12 @@ function parsedBatches(options: StreamOptions): BatchKind<RowBatch> {
 const RAW_BATCH_BYTES = 128 << 10;
 
 const RAW_BATCHES: BatchKind<RawRowBatch> = {
-  // Big batches: the resume logic parses a row or two of each, and the file gets fewer, larger writes.
+  // Big batches: the resume logic reads a few rows of each in place, and the file gets fewer, larger writes.
   splitter: () => new JsonRowSplitter({ batchBytes: RAW_BATCH_BYTES }),
   count: (batch) => batch.count,
-  row: (batch, i) => rawRowAt<Row>(batch, i),
   timestamp: rawTimestampAt,
+  siteId: rawSiteIdAt,
+  mayHaveSiteIds: rawMayHaveSiteIds,
   select: selectRawRows,
 };
 
@@ -119,27 +117,22 @@ async function* streamBatches<B>(
   progress: StreamProgress,
 ): AsyncGenerator<B, void, undefined> {
   const template = ASSET_ENDPOINTS[request.kind].data;
-  let resume: ResumePoint | undefined;
-  /** Set while a resumed stream repeats rows already delivered; cleared once it is past them. */
-  let replay: ResumePoint | undefined;
+  // A site's download is one series in time order (the API's contract), whatever its rows carry.
+  const delivered = new ResumeTracker(kind, request.kind === 'site');
   let failures = 0;
   let rowsAtLastFailure = -1;
 
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const query: DataQuery = { ...request.query };
-    if (resume) {
-      query.start_datetime = formatDataTime(new Date(resume.timestamp * 1000));
-      replay = { ...resume, skipped: 0 }; // each resumed stream repeats the rows at the resume point from the start
+    if (attempt > 0) {
+      const from = delivered.resume()?.from;
+      if (from !== undefined) query.start_datetime = formatDataTime(new Date(from * 1000));
     }
     const splitter = kind.splitter();
-    /** The rows of `batch` not delivered before, counted and remembered as the new resume point. */
+    /** The rows of `batch` not delivered before, counted and remembered. */
     const accept = (batch: B): B | undefined => {
-      const fresh = replay ? takeFresh(kind, batch, replay) : batch;
-      if (replay?.passed) replay = undefined;
-      if (fresh) {
-        resume = resumePointAfter(kind, fresh, resume);
-        progress.rows += kind.count(fresh);
-      }
+      const fresh = delivered.accept(batch);
+      if (fresh) progress.rows += kind.count(fresh);
       return fresh;
     };
     try {
@@ -201,74 +194,6 @@ async function* streamBatches<B>(
       await sleep(delayMs, signal);
     }
   }
-}
-
-/** Where to resume: the last complete timestamp, and which of its rows were delivered already. */
-interface ResumePoint {
-  timestamp: number;
-  /** Rows delivered at `timestamp`: a count, and the `site_id`s when rows carry them (routed pad data). */
-  count: number;
-  siteIds?: Set<number>;
-  /** Rows at `timestamp` dropped so far from the resumed stream. */
-  skipped?: number;
-  /** The resumed stream has reached a later timestamp: nothing more to drop. */
-  passed?: boolean;
-}
-
-/** The resume point after `batch`: only the rows at its last timestamp are looked at. */
-function resumePointAfter<B>(kind: BatchKind<B>, batch: B, previous: ResumePoint | undefined): ResumePoint | undefined {
-  const n = kind.count(batch);
-  if (n === 0) return previous;
-  // Raw rows are parsed only at the last timestamp (for their site_id); the row before it is only peeked at.
-  const last = kind.row(batch, n - 1);
-  const timestamp = Number(last.timestamp);
-  const point: ResumePoint = { timestamp, count: 0 };
-  let i = n - 1;
-  for (; i >= 0; i--) {
-    if (i < n - 1 && kind.timestamp(batch, i) !== timestamp) break;
-    const row = i === n - 1 ? last : kind.row(batch, i);
-    point.count++;
-    if (typeof row.site_id === 'number') (point.siteIds ??= new Set()).add(row.site_id);
-  }
-  // The whole batch at one timestamp: rows counted at it in earlier batches still count.
-  if (i < 0 && previous && previous.timestamp === timestamp) {
-    point.count += previous.count;
-    if (previous.siteIds) for (const id of previous.siteIds) (point.siteIds ??= new Set()).add(id);
-  }
-  return point;
-}
-
-/**
- * Drops, from the first batches of a resumed stream, the rows before the resume point and the rows at it
- * that were delivered already (by `site_id` when rows have one, else by count). Rows are in timestamp
- * order, so only the rows up to the first later timestamp are looked at; then `resume.passed` is set.
- */
-function takeFresh<B>(kind: BatchKind<B>, batch: B, resume: ResumePoint): B | undefined {
-  const n = kind.count(batch);
-  if (n === 0) return undefined;
-  let skipAtResume = resume.count - (resume.skipped ?? 0);
-  const keep: number[] = [];
-  let i = 0;
-  for (; i < n; i++) {
-    const row = kind.row(batch, i);
-    const ts = Number(row.timestamp);
-    if (ts > resume.timestamp) {
-      resume.passed = true;
-      break;
-    }
-    if (ts < resume.timestamp) continue;
-    const seen = resume.siteIds && typeof row.site_id === 'number' ? resume.siteIds.has(row.site_id) : skipAtResume > 0;
-    if (seen) {
-      skipAtResume--;
-      resume.skipped = (resume.skipped ?? 0) + 1;
-      continue;
-    }
-    keep.push(i);
-  }
-  if (keep.length === i) return batch;
-  for (; i < n; i++) keep.push(i);
-  if (keep.length === 0) return undefined;
-  return kind.select(batch, keep);
 }
 
 /** A break worth resuming from: the body was cut, the socket reset, or the connection failed. */

@@ -59,6 +59,67 @@ export function rawTimestampAt(batch: RawRowBatch, i: number): number {
   return Number(rawRowAt<{ timestamp?: unknown }>(batch, i).timestamp);
 }
 
+/**
+ * The `site_id` of row `i` of a raw batch, as `JSON.parse` would give it (`undefined` when the row has
+ * none), read in place for the common case. The API puts `site_id` near the end of a row, so the row is
+ * scanned backwards from its `}`: the first `"site_id"` key met is the one `JSON.parse` keeps when a key
+ * repeats. Any byte that could make the in-place reading inexact on the way (a backslash: an escaped quote
+ * or an escaped key; a `}` or `]`: a nested value), or a value that is not a plain whole number, hands the
+ * row to `JSON.parse`.
+ */
+export function rawSiteIdAt(batch: RawRowBatch, i: number): unknown {
+  const b = batch.bytes;
+  const start = batch.spans[2 * i]!;
+  const end = batch.spans[2 * i + 1]!;
+  for (let k = end - 2; k > start; k--) {
+    const c = b[k]!;
+    if (SITE_ID_SCAN_STOP[c] === 0) continue;
+    if (c !== QUOTE) return parsedSiteId(batch, i);
+    // A quote (not escaped: no backslash was met after it) opening the string "site_id"?
+    if (!isSiteIdKey(b, k, end)) continue;
+    if (b[k - 1] === BACKSLASH) return parsedSiteId(batch, i);
+    let j = k + SITE_ID_KEY.length;
+    while (isWs(b[j]!)) j++;
+    if (b[j] !== COLON) continue; // the string value "site_id", not the key
+    j++;
+    while (isWs(b[j]!)) j++;
+    let v = 0;
+    let digits = 0;
+    for (; j < end; j++, digits++) {
+      const d = b[j]! - ZERO;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    const next = b[j];
+    if (digits > 0 && digits <= 15 && (next === COMMA || next === RBRACE || isWs(next!))) return v;
+    return parsedSiteId(batch, i);
+  }
+  return undefined;
+}
+
+/** Whether a raw batch may hold a row with a `site_id` (false: no row has one, and none needs a look). */
+export function rawMayHaveSiteIds(batch: RawRowBatch): boolean {
+  // An escaped key (`"site\u005fid"`) is possible only where a backslash is.
+  return batch.bytes.includes(SITE_ID_NAME) || batch.bytes.includes(BACKSLASH);
+}
+
+/** Whether `"site_id"` starts at `b[k]` and ends before `end`. */
+function isSiteIdKey(b: Buffer, k: number, end: number): boolean {
+  if (k + SITE_ID_KEY.length >= end) return false;
+  for (let m = 1; m < SITE_ID_KEY.length; m++) if (b[k + m] !== SITE_ID_KEY[m]) return false;
+  return true;
+}
+
+function parsedSiteId(batch: RawRowBatch, i: number): unknown {
+  return rawRowAt<{ site_id?: unknown }>(batch, i).site_id;
+}
+
+/** `"site_id"`, and the key's name alone. */
+const SITE_ID_KEY = Buffer.from('"site_id"');
+const SITE_ID_NAME = Buffer.from('site_id');
+/** Bytes the backward scan of {@link rawSiteIdAt} stops at: quote, backslash, `}` and `]`. */
+const SITE_ID_SCAN_STOP = new Uint8Array(256).map((_, c) => (c === 0x22 || c === 0x5c || c === 0x7d || c === 0x5d ? 1 : 0));
+
 /** A raw batch of the rows at `indices` (ascending), separated by `, `. */
 export function selectRawRows(batch: RawRowBatch, indices: readonly number[]): RawRowBatch {
   const { bytes, spans } = batch;

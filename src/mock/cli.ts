@@ -4,10 +4,11 @@
  * other client can be pointed at it with three environment variables.
  */
 import { parseArgs } from 'node:util';
-import type { RowShape } from './measurements';
+import type { PadRowOrder, RowShape } from './measurements';
 import { mockServerSummary, startMockServer, type MockServerOptions } from './server';
 
 const USAGE = `Usage: restream-mock [--port N] [--host 127.0.0.1|::1] [--seed N] [--row-shape full|sparse|wide12]
+                     [--pad-row-order site|time]
 
 Runs a mock ReStream Datastore API on the loopback interface until interrupted.
   --port       TCP port (default 0: any free port)
@@ -15,6 +16,8 @@ Runs a mock ReStream Datastore API on the loopback interface until interrupted.
   --seed       seed of the demo data (default 1)
   --row-shape  layout of measurement rows: sparse (default) as the real API sends them,
                full (every series on every row, the dense worst case) or wide12
+  --pad-row-order  order of a pad's data rows: grouped by site, then time, like the real API
+               (site, the default), or by timestamp, then site (time)
 `;
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       seed: { type: 'string' },
       'row-shape': { type: 'string' },
+      'pad-row-order': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     options.host = values.host;
   }
   if (values['row-shape'] !== undefined) options.rowShape = values['row-shape'] as RowShape;
+  if (values['pad-row-order'] !== undefined) options.padRowOrder = values['pad-row-order'] as PadRowOrder;
 
   const mock = await startMockServer(options);
   // Listen for signals before printing the URL: a script that reads it may stop the server at once.

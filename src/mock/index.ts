@@ -26,7 +26,7 @@ export type {
   PathMatcher,
 } from './faults';
 export type { RecordedRequest } from './recorder';
-export type { RowShape } from './measurements';
+export type { PadRowOrder, RowShape } from './measurements';
 export type { DropLinkOptions, RefuseUpgradesOptions, UpgradeRefusalStatus } from './faults';
 export type { LiveOptions, MockRealtime, MockRealtimeEvents, MockRealtimeOptions, PushedRow, RecordedConnection } from './ws/realtime';
 export type { MockSessionInfo } from './ws/session';

@@ -3,7 +3,7 @@
  *
  * A value is a pure function of (seed, site, timestamp, series) and of the site's stage timeline (frac
  * channels run during frac stages, valves follow the state), so any sub-range regenerates byte-identical:
- * a client resuming a broken download from a timestamp gets exactly the rows it missed.
+ * a client resuming a broken download from a timestamp gets each site's rows from there again, byte for byte.
  *
  * Speed matters (benchmarks pull millions of rows through here), hence the shape of the code: every value
  * is an index into a precomputed table of numbers and their Python spellings, columns carry their
@@ -21,6 +21,12 @@ import { FRAC, type SiteTimeline, type StageCursor, type StageEntry } from './ti
  * then. `wide12`: fixed 12-key rows. Every row of every shape carries `site_id`.
  */
 export type RowShape = 'full' | 'sparse' | 'wide12';
+/**
+ * How a /data/ body orders the rows of several sites (a pad's): `site` groups them by site (ascending id),
+ * each site's rows by time, as the real API does (test/fixtures/data_pad.json: 60 s of site 1111, then the
+ * same 60 s of 1112, then of 1113); `time` orders them by timestamp, then site id.
+ */
+export type PadRowOrder = 'site' | 'time';
 export type Aggregation = 'min' | 'max' | 'mean';
 
 /** Seconds per bucket of each resolution. */
@@ -32,7 +38,7 @@ export type Range = readonly [from: number, to: number];
 
 /** Everything the generator needs for one /data/ response; built (and validated) by data-query.ts. */
 export interface DataPlan {
-  /** Sites in row order (ascending id); each with its sorted, disjoint, inclusive ranges. */
+  /** Sites by ascending id (their order in a body, see PadRowOrder); each with its sorted, disjoint, inclusive ranges. */
   sites: ReadonlyArray<{ siteId: number; ranges: readonly Range[] }>;
   /**
    * Routed pad data: one row per site and second. (Every generated row carries `site_id` anyway; rows a
@@ -123,6 +129,8 @@ export class MeasurementModel {
     private readonly timelines: ReadonlyMap<number, SiteTimeline>,
     /** Sites without instruments: in the 'sparse' shape their rows carry only `timestamp` and `site_id`. */
     private readonly bareSites: ReadonlySet<number> = new Set(),
+    /** The order of a pad's rows in /data/ bodies (the WebSocket feed always sends time order). */
+    readonly padRowOrder: PadRowOrder = 'site',
   ) {}
 
   /** Whether a site's rows carry no readings (only in the 'sparse' shape: the others are worst cases). */
@@ -379,7 +387,7 @@ class Chunker implements RowCollector {
  * the pace (back-pressure) and can simply stop pulling when the client goes away.
  */
 export function dataChunks(model: MeasurementModel, plan: DataPlan): Generator<string, void, undefined> {
-  return generate(model, plan, new Chunker());
+  return generate(model, plan, new Chunker(), model.padRowOrder);
 }
 
 /** Hands out each row text as it is made (the WebSocket feed sends rows one by one or in small groups). */
@@ -398,16 +406,21 @@ class RowByRow implements RowCollector {
  * feed replays history and sends live rows through this, so both protocols carry the same values.
  */
 export function rowTexts(model: MeasurementModel, plan: DataPlan): Generator<string, void, undefined> {
-  return generate(model, plan, new RowByRow());
+  return generate(model, plan, new RowByRow(), 'time');
 }
 
-function generate(model: MeasurementModel, plan: DataPlan, out: RowCollector): Generator<string, void, undefined> {
+function* generate(model: MeasurementModel, plan: DataPlan, out: RowCollector, order: PadRowOrder): Generator<string, void, undefined> {
   const tables = model.tablesFor(plan.siUnits);
   const choice = chooseColumns(model.shape, plan);
   const sites = plan.sites.map((s) => new SiteRows(model, tables, choice, s.siteId, s.ranges));
-  return plan.bucket <= 1 ? rawRows(sites, out) : bucketRows(sites, plan.bucket, plan.agg, out);
+  // Grouped by site: each site's rows in turn, as a response of its own would carry them.
+  const groups = order === 'site' ? sites.map((site) => [site]) : [sites];
+  for (const group of groups) yield* plan.bucket <= 1 ? rawRows(group, out) : bucketRows(group, plan.bucket, plan.agg, out);
+  const last = out.end();
+  if (last !== undefined) yield last;
 }
 
+/** Raw rows of `sites` by timestamp, then site (given one site: its rows). The caller ends the collector. */
 function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<string, void, undefined> {
   for (let t = nextTimestamp(sites, -Infinity); t !== Infinity; t = nextTimestamp(sites, t + 1)) {
     for (const site of sites) {
@@ -416,8 +429,6 @@ function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<
       if (chunk !== undefined) yield chunk;
     }
   }
-  const last = chunker.end();
-  if (last !== undefined) yield last;
 }
 
 /** Running min/max/sum of one column over one bucket. */
@@ -433,7 +444,8 @@ interface Acc {
 /**
  * Coarser resolutions: one row per bucket (and per site), timestamp = bucket start (aligned to the epoch),
  * aggregating the raw values inside both the bucket and the requested window. Only numbers are
- * aggregated; the valve strings are left out, as a numeric aggregation cannot carry them.
+ * aggregated; the valve strings are left out, as a numeric aggregation cannot carry them. The caller ends
+ * the collector.
  */
 function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregation, chunker: RowCollector): Generator<string, void, undefined> {
   const accs = sites.map((site) => {
@@ -497,6 +509,4 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
     }
     t = nextTimestamp(sites, b1 + 1);
   }
-  const last = chunker.end();
-  if (last !== undefined) yield last;
 }

@@ -9,7 +9,7 @@ import { TOKEN_PATH, TokenStore, tokenResponse } from './auth';
 import { Faults, failureResponse, type MockFaults } from './faults';
 import { HttpError, parseBody, queryOf, readBody } from './http-util';
 import { InFlight } from './inflight';
-import { MeasurementModel, type RowShape } from './measurements';
+import { MeasurementModel, type PadRowOrder, type RowShape } from './measurements';
 import { RequestLog, redactBody, type RecordedRequest } from './recorder';
 import { findRoute } from './routes';
 import { MockWorld } from './world';
@@ -35,6 +35,11 @@ export interface MockServerOptions {
    * ragged now and then; the benchmarks' worst case) or `wide12` (fixed 12-key rows). All carry `site_id`.
    */
   rowShape?: RowShape;
+  /**
+   * How /data/ orders a pad's rows: `site` (default) groups them by site, then time, as the real API does;
+   * `time` orders them by timestamp, then site id.
+   */
+  padRowOrder?: PadRowOrder;
   /** Concurrent requests allowed per endpoint path per token (default 3, like the real API). */
   concurrencyLimit?: number;
   /** The mock's clock: "now" for stage progress, default data windows and token expiry. Default: the system clock. */
@@ -127,6 +132,9 @@ function checkOptions(o: MockServerOptions): void {
   if (o.rowShape !== undefined && !['full', 'sparse', 'wide12'].includes(o.rowShape)) {
     throw new RangeError(`startMockServer: rowShape must be full, sparse or wide12, got ${String(o.rowShape)}`);
   }
+  if (o.padRowOrder !== undefined && !['site', 'time'].includes(o.padRowOrder)) {
+    throw new RangeError(`startMockServer: padRowOrder must be site or time, got ${String(o.padRowOrder)}`);
+  }
 }
 
 /** What the two command lines (`restream-mock`, `restream mock`) print first: URL, credentials, demo ids. */
@@ -150,7 +158,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clientId: options.clientId ?? 'mock-client-id',
     clientSecret: options.clientSecret ?? 'mock-client-secret',
     world,
-    model: new MeasurementModel(world.seed, options.rowShape ?? 'sparse', world.timelines, world.bareSites()),
+    model: new MeasurementModel(world.seed, options.rowShape ?? 'sparse', world.timelines, world.bareSites(), options.padRowOrder ?? 'site'),
     tokens,
     inflight: new InFlight(options.concurrencyLimit ?? 3),
     faults: new Faults(() => tokens.expireAll()),

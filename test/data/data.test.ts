@@ -30,26 +30,26 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function client(retry: { attempts?: number } = {}): Restream {
+function client(retry: { attempts?: number } = {}, server: MockServer = mock): Restream {
   return new Restream({
-    host: mock.url,
-    clientId: mock.clientId,
-    clientSecret: mock.clientSecret,
+    host: server.url,
+    clientId: server.clientId,
+    clientSecret: server.clientSecret,
     retry: { baseDelayMs: 1, maxDelayMs: 5, ...retry },
     env: {},
   });
 }
 
 /** The body the API sends for a query, fetched directly (no SDK), as text. */
-async function directBody(pathname: string, query: Record<string, string>): Promise<string> {
-  const url = new URL(pathname, mock.url);
+async function directBody(pathname: string, query: Record<string, string>, server: MockServer = mock): Promise<string> {
+  const url = new URL(pathname, server.url);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const res = await fetch(url, { headers: { Authorization: `Bearer ${mock.issueToken()}` } });
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${server.issueToken()}` } });
   expect(res.status).toBe(200);
   return res.text();
 }
 
-const dataRequests = () => mock.requests.filter((r) => r.path.endsWith('/data/'));
+const dataRequests = (server: MockServer = mock) => server.requests.filter((r) => r.path.endsWith('/data/'));
 
 describe('getData filters', () => {
   it('is lazy: no request until read', async () => {
@@ -209,39 +209,66 @@ describe('resuming broken streams', () => {
     },
   );
 
-  it('resumes routed pad data cut inside a shared timestamp without duplicates', async () => {
+  describe("routed pad data in time order (the mock's padRowOrder 'time')", () => {
+    let timeOrdered: MockServer;
+    beforeAll(async () => {
+      timeOrdered = await startMockServer({ seed: 11, padRowOrder: 'time' });
+    });
+    afterAll(async () => {
+      await timeOrdered.close();
+    });
+    beforeEach(() => {
+      timeOrdered.faults.reset();
+      timeOrdered.clearRequests();
+    });
+
+    it('resumes cut inside a shared timestamp without duplicates, from that timestamp', async () => {
+      const body = await directBody(PAD_DATA, { ...query, routed: 'true' }, timeOrdered);
+      const sent = JSON.parse(body) as Row[];
+      expect(sent.length).toBe(3 * 3600);
+      timeOrdered.clearRequests();
+      // Cut just after the second row of the timestamp at row 3000 (three rows share each timestamp).
+      const rowsText = body.split('},\n{');
+      const index = 3000 + 1;
+      const offset = Buffer.byteLength(rowsText.slice(0, index + 1).join('},\n{')) + 1;
+      expect(sent[index]!.timestamp).toBe(sent[index - 1]!.timestamp);
+      timeOrdered.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
+      const rows = await client({}, timeOrdered).pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).toArray();
+      expect(rows).toEqual(sent);
+      expect(dataRequests(timeOrdered)).toHaveLength(2);
+      expect(dataRequests(timeOrdered)[1]!.query.start_datetime).toEqual([new Date(sent[index]!.timestamp * 1000).toISOString().slice(0, 19).replace('T', ' ')]);
+    });
+
+    it.each(['json', 'ndjson'])('saves, cut inside a shared timestamp, to .%s without duplicates', async (ext) => {
+      const body = await directBody(PAD_DATA, { ...query, routed: 'true' }, timeOrdered);
+      const sent = JSON.parse(body) as Row[];
+      timeOrdered.clearRequests();
+      // Cut inside the third row of a timestamp, then again a third of the way into the resumed body.
+      const rowsText = body.split('},\n{');
+      const offset = Buffer.byteLength(rowsText.slice(0, 6001).join('},\n{')) + 20;
+      timeOrdered.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
+      timeOrdered.faults.cutStream({ path: PAD_DATA, afterBytes: Math.floor(body.length / 3), times: 1 });
+      const file = path.join(dir, `routed.${ext}`);
+      const result = await client({}, timeOrdered).pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).save(file);
+      const text = await readFile(file, 'utf8');
+      const saved = ext === 'json' ? (JSON.parse(text) as Row[]) : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
+      expect(saved).toEqual(sent);
+      expect(result.rows).toBe(sent.length);
+      expect(dataRequests(timeOrdered)).toHaveLength(3);
+    });
+  });
+
+  it('resumes routed pad data grouped by site (the API\'s order) from the start, without duplicates or losses', async () => {
     const body = await directBody(PAD_DATA, { ...query, routed: 'true' });
     const sent = JSON.parse(body) as Row[];
-    expect(sent.length).toBe(3 * 3600);
+    expect(sent.slice(0, 3600).every((r) => r.site_id === 1111)).toBe(true);
     mock.clearRequests();
-    // Cut just after the second row of the timestamp at row 3000 (three rows share each timestamp).
-    const rowsText = body.split('},\n{');
-    const index = 3000 + 1;
-    const offset = Buffer.byteLength(rowsText.slice(0, index + 1).join('},\n{')) + 1;
-    expect(sent[index]!.timestamp).toBe(sent[index - 1]!.timestamp);
+    // Cut in the middle of site 1112's block: 1111's later rows must not come twice, 1113's earlier ones must come.
+    const offset = Buffer.byteLength(body.split('},\n{').slice(0, 5401).join('},\n{')) + 20;
     mock.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
     const rows = await client().pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).toArray();
     expect(rows).toEqual(sent);
-    expect(dataRequests()).toHaveLength(2);
-    expect(dataRequests()[1]!.query.start_datetime).toEqual([new Date(sent[index]!.timestamp * 1000).toISOString().slice(0, 19).replace('T', ' ')]);
-  });
-
-  it.each(['json', 'ndjson'])('saves routed pad data cut inside a shared timestamp to .%s without duplicates', async (ext) => {
-    const body = await directBody(PAD_DATA, { ...query, routed: 'true' });
-    const sent = JSON.parse(body) as Row[];
-    mock.clearRequests();
-    // Cut inside the third row of a timestamp, then again a third of the way into the resumed body.
-    const rowsText = body.split('},\n{');
-    const offset = Buffer.byteLength(rowsText.slice(0, 6001).join('},\n{')) + 20;
-    mock.faults.cutStream({ path: PAD_DATA, afterBytes: offset, times: 1 });
-    mock.faults.cutStream({ path: PAD_DATA, afterBytes: Math.floor(body.length / 3), times: 1 });
-    const file = path.join(dir, `routed.${ext}`);
-    const result = await client().pad(697).getData({ startDatetime: START, endDatetime: END, isRouted: true }).save(file);
-    const text = await readFile(file, 'utf8');
-    const saved = ext === 'json' ? (JSON.parse(text) as Row[]) : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
-    expect(saved).toEqual(sent);
-    expect(result.rows).toBe(sent.length);
-    expect(dataRequests()).toHaveLength(3);
+    expect(dataRequests().map((r) => r.query.start_datetime)).toEqual([[query.start_datetime], [query.start_datetime]]);
   });
 
   it('survives several breaks in one download', async () => {

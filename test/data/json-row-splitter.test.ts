@@ -1,5 +1,5 @@
 import { MalformedJsonError, TruncatedStreamError, type JsonRow } from '../../src/json/json-array-parser';
-import { JsonRowSplitter, endOfObject, rawRowAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../../src/json/json-row-splitter';
+import { JsonRowSplitter, endOfObject, rawMayHaveSiteIds, rawRowAt, rawSiteIdAt, rawTimestampAt, selectRawRows, type RawRowBatch } from '../../src/json/json-row-splitter';
 import { rawNdjsonLines } from '../../src/formats/formats';
 import { readFixtureText } from '../helpers/fixtures';
 import { NASTY_PIECES, STYLES, deepSame, objectText, prng, randomChunks, randomDoc, rowEnds, splitAt, splitEvery } from '../helpers/random-json';
@@ -291,6 +291,79 @@ describe('rawTimestampAt', () => {
     const batch = run([Buffer.from('[' + rows.join(',\n') + ']')]).batches[0]!;
     expect(batch.count).toBe(rows.length);
     rows.forEach((text, i) => expect(rawTimestampAt(batch, i)).toBe(Number((JSON.parse(text) as { timestamp?: unknown }).timestamp)));
+  });
+});
+
+describe('rawSiteIdAt', () => {
+  const siteIdOf = (text: string): unknown => (JSON.parse(text) as { site_id?: unknown }).site_id;
+
+  it('reads site_id exactly as JSON.parse does, in place or by parsing the row', () => {
+    const rows = [
+      '{"timestamp": 1, "site_id": 1111}',
+      '{"timestamp": 1, "a": 0.5, "site_id": 1112, "upper_master_valve": "C", "swab_valve": "O"}',
+      '{"site_id": 7, "timestamp": 1}',
+      '{"timestamp": 1,"site_id":1113}',
+      '{"timestamp": 1, "site_id" :\t 0 }',
+      '{"timestamp": 1, "site_id": 123456789012345}',
+      '{"timestamp": 1, "site_id": 1234567890123456789}', // beyond 15 digits: parsed
+      '{"timestamp": 1, "site_id": -3}',
+      '{"timestamp": 1, "site_id": 1111.0}',
+      '{"timestamp": 1, "site_id": 1.1e3}',
+      '{"timestamp": 1, "site_id": "1111"}',
+      '{"timestamp": 1, "site_id": null}',
+      '{"timestamp": 1, "site_id": [1]}',
+      '{"timestamp": 1, "site_id": 1, "site_id": 2}', // JSON.parse keeps the last
+      '{"timestamp": 1, "site_id": 1, "a": {"site_id": 2}}', // nested: not the row's
+      '{"timestamp": 1, "a": {"site_id": 2}}',
+      '{"timestamp": 1, "a": [{"site_id": 2}], "b": 1}',
+      '{"timestamp": 1, "a": "site_id", "b": "x"}', // a value, not a key
+      '{"timestamp": 1, "a": "\\"site_id\\": 9", "site_id": 3}',
+      '{"timestamp": 1, "site_id": 3, "a": "\\"site_id\\": 9"}',
+      '{"timestamp": 1, "a": "x\\\\", "site_id": 4}',
+      '{"timestamp": 1, "site\\u005fid": 5}', // an escaped key is the same key
+      '{"timestamp": 1, "\\u0073ite_id": 6, "z": 1}',
+      '{"timestamp": 1, "site_idx": 6}',
+      '{"timestamp": 1, "xsite_id": 6}',
+      '{"timestamp": 1, "a": "}", "site_id": 8}',
+      '{"timestamp": 1}',
+      '{}',
+    ];
+    const batch = run([Buffer.from('[' + rows.join(',\n') + ']')]).batches[0]!;
+    expect(batch.count).toBe(rows.length);
+    rows.forEach((text, i) => expect([text, rawSiteIdAt(batch, i)]).toEqual([text, siteIdOf(text)]));
+  });
+
+  it('agrees with JSON.parse on random rows, with and without site_id keys', () => {
+    const rnd = prng(4242);
+    for (let round = 0; round < 200; round++) {
+      const style = STYLES[round % STYLES.length]!;
+      const rows: string[] = [];
+      for (let k = 0; k < 20; k++) {
+        let text = objectText(rnd, style, 0, 6);
+        const roll = rnd();
+        if (roll < 0.6 && text !== '{}') {
+          // A site_id member at a random place among the others.
+          const value = roll < 0.4 ? String(Math.floor(rnd() * 5000)) : ['null', '"12"', '-1', '3.0', '{"site_id": 9}'][Math.floor(rnd() * 5)]!;
+          const member = '"site_id"' + style.colon + value;
+          const at = rnd() < 0.5 ? 1 : text.length - 1;
+          text = at === 1 ? '{' + member + style.item + text.slice(1) : text.slice(0, -1) + style.item + member + '}';
+        }
+        rows.push(text);
+      }
+      const batches = run([Buffer.from('[' + rows.join(style.row) + ']')]).batches;
+      const got = batches.flatMap((b) => Array.from({ length: b.count }, (_, i) => rawSiteIdAt(b, i)));
+      expect(got).toEqual(rows.map(siteIdOf));
+      for (const b of batches) {
+        if (!rawMayHaveSiteIds(b)) for (let i = 0; i < b.count; i++) expect(rawSiteIdAt(b, i)).toBeUndefined();
+      }
+    }
+  });
+
+  it('rawMayHaveSiteIds: false only when no row can have the key', () => {
+    const batchOf = (rows: string[]) => run([Buffer.from('[' + rows.join(', ') + ']')]).batches[0]!;
+    expect(rawMayHaveSiteIds(batchOf(['{"timestamp": 1, "a": 2}', '{"timestamp": 2}']))).toBe(false);
+    expect(rawMayHaveSiteIds(batchOf(['{"timestamp": 1}', '{"timestamp": 2, "site_id": 3}']))).toBe(true);
+    expect(rawMayHaveSiteIds(batchOf(['{"timestamp": 1, "site\\u005fid": 3}']))).toBe(true);
   });
 });
 

@@ -24,7 +24,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
 describe('restream-mock CLI', () => {
   it('prints its URL and credentials, serves tokens, and closes on SIGTERM', async () => {
     // Its own process group, so the signal reaches npx, tsx and the server alike.
-    const child = spawn('npx', ['tsx', 'src/mock/cli.ts', '--port', '0', '--seed', '3'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'src/mock/cli.ts', '--port', '0', '--seed', '3', '--pad-row-order', 'time'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -43,6 +43,12 @@ describe('restream-mock CLI', () => {
       const token = ((await res.json()) as { access_token: string }).access_token;
       const pad = await fetch(`${url}/external/thirdparty/v1/pads/697/`, { headers: { authorization: `Bearer ${token}` } });
       expect(pad.status).toBe(200);
+      // --pad-row-order time: a pad's rows by timestamp, then site (the default groups them by site).
+      const data = await fetch(`${url}/external/thirdparty/v1/pads/697/data/?routed=true&start_datetime=2025-10-01%2000:00:00&end_datetime=2025-10-01%2000:00:01`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const rows = (await data.json()) as Array<{ site_id: number }>;
+      expect(rows.map((r) => r.site_id)).toEqual([1111, 1112, 1113, 1111, 1112, 1113]);
 
       const closing = waitForOutput(child, /SIGTERM: closing/);
       process.kill(-child.pid!, 'SIGTERM');
@@ -53,6 +59,15 @@ describe('restream-mock CLI', () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
     }
     expect(stderr).not.toMatch(/error/i);
+  });
+
+  it('refuses a pad row order it does not know', async () => {
+    const child = spawn('npx', ['tsx', 'src/mock/cli.ts', '--pad-row-order', 'random'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('padRowOrder must be site or time');
   });
 
   it('refuses a non-loopback host', async () => {

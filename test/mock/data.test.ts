@@ -1,8 +1,21 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { assertValidResponse } from '../helpers/contract';
 import { dataQuery, rowTexts, spaced, startTestMock, T0, V1, type Row, type TestMock } from './support';
 
 const START = Date.parse('2025-10-08T10:00:00Z') / 1000;
 const T0S = T0.getTime() / 1000;
+
+/** Consecutive rows of one site, in order: a site appearing twice (not grouped) shows as two blocks. */
+function siteBlocks(rows: readonly Row[]): Array<{ site: unknown; timestamps: number[] }> {
+  const blocks: Array<{ site: unknown; timestamps: number[] }> = [];
+  for (const row of rows) {
+    const last = blocks[blocks.length - 1];
+    if (last && last.site === row.site_id) last.timestamps.push(row.timestamp as number);
+    else blocks.push({ site: row.site_id, timestamps: [row.timestamp as number] });
+  }
+  return blocks;
+}
 
 describe('mock server: measurement data', () => {
   /** The default rows, shaped like the recorded ones. */
@@ -74,12 +87,30 @@ describe('mock server: measurement data', () => {
   });
 
   describe('pads', () => {
-    it('routed: one row per second per site, ordered by timestamp then site id', async () => {
+    it('routed: one row per second per site, grouped by site (ascending id), then time, like the real API', async () => {
       const r = await rows(`${V1}/pads/697/data/${window(START, START + 9, { routed: true })}`);
       expect(r).toHaveLength(30);
       expect(r.map((row) => [row.timestamp, row.site_id])).toEqual(
-        Array.from({ length: 30 }, (_, i) => [START + Math.floor(i / 3), [1111, 1112, 1113][i % 3]]),
+        Array.from({ length: 30 }, (_, i) => [START + (i % 10), [1111, 1112, 1113][Math.floor(i / 10)]]),
       );
+      // The real API's pad response has the same layout: each site's block covers the window, in turn.
+      const real = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/data_pad.json'), 'utf8')) as Row[];
+      expect(siteBlocks(real)).toEqual([1111, 1112, 1113].map((site) => ({ site, timestamps: real.slice(0, 60).map((row) => row.timestamp) })));
+    });
+
+    it("routed with padRowOrder 'time': by timestamp, then site id; the same rows", async () => {
+      const timeOrdered = await startTestMock({ padRowOrder: 'time' });
+      try {
+        const q = `${V1}/pads/697/data/${window(START, START + 9, { routed: true })}`;
+        const r = (await timeOrdered.json<Row[]>(q)).body;
+        expect(r.map((row) => [row.timestamp, row.site_id])).toEqual(
+          Array.from({ length: 30 }, (_, i) => [START + Math.floor(i / 3), [1111, 1112, 1113][i % 3]]),
+        );
+        const bySiteThenTime = (a: Row, b: Row): number => (a.site_id as number) - (b.site_id as number) || (a.timestamp as number) - (b.timestamp as number);
+        expect([...r].sort(bySiteThenTime)).toEqual(await rows(q));
+      } finally {
+        await timeOrdered.mock.close();
+      }
     });
 
     it("unrouted: one row per second, the pad's active site's (with its site_id)", async () => {
@@ -159,7 +190,9 @@ describe('mock server: measurement data', () => {
       for (const row of routed) bySite.set(row.site_id as number, (bySite.get(row.site_id as number) ?? 0) + 1);
       expect(bySite.get(1112)).toBe(to - from + 1);
       expect([...bySite.keys()].sort()).toEqual([1111, 1112, 1113]);
-      expect(routed.every((row, i) => i === 0 || (row.timestamp as number) >= (routed[i - 1]!.timestamp as number))).toBe(true);
+      // Grouped by site, each site's rows ascending.
+      expect(siteBlocks(routed).map((b) => b.site)).toEqual([1111, 1112, 1113]);
+      for (const { timestamps } of siteBlocks(routed)) expect(timestamps.every((ts, i) => i === 0 || ts > timestamps[i - 1]!)).toBe(true);
 
       expect(await text(`${V1}/sites/1112/data/${dataQuery({ stage_number: 999, state_imatch: 'frac' })}`)).toBe('[]');
     });
@@ -190,11 +223,18 @@ describe('mock server: measurement data', () => {
   });
 
   describe('determinism', () => {
-    it('overlapping requests return byte-identical rows for the overlap', async () => {
+    it('overlapping requests return byte-identical rows for the overlap, site by site', async () => {
       const a = rowTexts(await text(`${V1}/pads/697/data/${window(START, START + 1200, { routed: true })}`));
       const b = rowTexts(await text(`${V1}/pads/697/data/${window(START + 600, START + 1800, { routed: true })}`));
       expect(a).toHaveLength(3603);
-      expect(a.slice(1800)).toEqual(b.slice(0, 1803));
+      expect(b).toHaveLength(3603);
+      // Each site's block: 1201 rows; the overlap is the last 601 of a's and the first 601 of b's.
+      for (let site = 0; site < 3; site++) {
+        const mine = a.slice(1201 * site, 1201 * (site + 1));
+        const theirs = b.slice(1201 * site, 1201 * (site + 1));
+        expect(new Set(mine.map((r) => (JSON.parse(r) as Row).site_id))).toEqual(new Set([[1111, 1112, 1113][site]]));
+        expect(mine.slice(600)).toEqual(theirs.slice(0, 601));
+      }
     });
 
     it('the same seed gives the same data; another seed other data', async () => {
