@@ -62,7 +62,7 @@ export interface RealtimeStreamOptions {
   reconnect?: ReconnectOptions | false;
   /** Ping period in ms; a link silent for about twice that is dropped and reconnected. Default 30 000; 0 turns it off. */
   heartbeatMs?: number;
-  /** Handshake timeout in ms (default 10 000). */
+  /** Handshake timeout in ms (default: the client's `connectTimeoutMs`, 10 000 unless set). */
   connectTimeoutMs?: number;
   /** Listeners attached before the stream connects. */
   on?: RealtimeListeners;
@@ -217,7 +217,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
       query: setup.query,
       policy,
       heartbeatMs: setup.options.heartbeatMs ?? 30_000,
-      connectTimeoutMs: setup.options.connectTimeoutMs ?? 10_000,
+      connectTimeoutMs: setup.options.connectTimeoutMs ?? setup.ctx.timeouts.connectMs,
       maxPayload: MAX_PAYLOAD,
       handlers: {
         frame: (data, conn) => this.#onFrame(data, conn),
