@@ -2,11 +2,10 @@
  * The SDK's log: levels, any console-like logger (console, pino, winston, bunyan), and redaction of every
  * line on its way out, so a token, the client secret or a proxy password never reaches a log.
  *
- * What each level carries:
- * - `error`: a REST call or WebSocket stream that failed for good because of the link, the proxy or the
- *   server (the same error is thrown to the caller). An answer such as a 404 is the caller's business, not
- *   logged.
- * - `warn`: every retry and reconnect: what failed (status, error, which timeout) and the wait before the next try.
+ * What each level carries (an error the SDK throws is not logged as well: log it where you catch it):
+ * - `error`: a failure nobody awaits, so nothing else reports it (a realtime session position that could
+ *   not be saved).
+ * - `warn`: every retry, resume and reconnect: what failed (status, error, which timeout) and the wait before the next try.
  * - `info`: how each origin is reached (directly or through which proxy); WebSocket connections opened and closed.
  * - `debug`: one line per HTTP request (method, path, status, duration, bytes, retry count) and per
  *   WebSocket handshake.

@@ -77,23 +77,17 @@ export function createTransport(options: TransportOptions): FetchLike {
         if (failure.proxyStatus !== undefined && FATAL_PROXY_STATUSES.has(failure.proxyStatus)) {
           const proxy = options.proxyFor?.(url);
           const where = proxy ? ` ${proxy.protocol}//${proxy.host}` : '';
-          const fatal = new ProxyError(`${method} ${path}: the proxy${where} refused to connect to ${url.host}: ${failure.message}`, { ...context, status: failure.proxyStatus });
-          log.error(fatal.message);
-          throw fatal;
+          throw new ProxyError(`${method} ${path}: the proxy${where} refused to connect to ${url.host}: ${failure.message}`, { ...context, status: failure.proxyStatus });
         }
         if (failure.certificate !== undefined) {
-          const fatal = new CertificateError(`${method} ${path}: ${failure.message}`, context);
-          log.error(fatal.message);
-          throw fatal;
+          throw new CertificateError(`${method} ${path}: ${failure.message}`, context);
         }
         const timeout = failure.timeout !== undefined ? { timeout: failure.timeout } : {};
         if (attempt < retry.attempts) {
           await waitBeforeRetry(attempt, { method, path, error: new ConnectionError(failure.message, { method, path, cause: error, ...timeout }) }, null);
           continue;
         }
-        const final = new ConnectionError(`${method} ${path}: no response after ${attempt} attempt(s): ${failure.message}`, { ...context, ...timeout });
-        log.error(final.message);
-        throw final;
+        throw new ConnectionError(`${method} ${path}: no response after ${attempt} attempt(s): ${failure.message}`, { ...context, ...timeout });
       }
       if (!streamed) {
         deadline.clear();
@@ -119,7 +113,6 @@ export function createTransport(options: TransportOptions): FetchLike {
         continue;
       }
 
-      if (isRetryableStatus(response.status)) log.error(`${method} ${path} failed with HTTP ${response.status} after ${attempt} attempt(s)`);
       if (!streamed) return bufferedResponse(response, body, attempt);
       const idleError = () =>
         new ConnectionError(`idle timeout: no data for ${timeouts.idleMs} ms (idleTimeoutMs); the stream is treated as broken`, {

@@ -231,7 +231,6 @@ export class RealtimeConnection {
   private fail(error: RestreamError): void {
     if (this.closed) return;
     this.close();
-    this.o.ctx.log.error(`WebSocket ${this.o.path} failed: ${error.message}`);
     this.o.handlers.fatal(error);
   }
 

@@ -210,7 +210,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     this.#lowWater = Math.floor(this.#hwm / 2);
     for (const [event, fn] of Object.entries(setup.options.on ?? {})) this.on(event as keyof RealtimeEvents, fn as never);
     const policy = resolveReconnectPolicy(setup.options.reconnect);
-    this.#codec.bind?.({ report: (error) => this.#emit('error', { error, fatal: false }) });
+    this.#codec.bind?.({ report: (error) => this.#reportBackground(error) });
     this.#connection = new RealtimeConnection({
       ctx: setup.ctx,
       path: setup.path,
@@ -334,6 +334,12 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     this.#end('failed');
   }
 
+  /** A failure nobody awaits (a position that could not be saved): logged, and reported as an `error` event. */
+  #reportBackground(error: RestreamError): void {
+    this.#setup.ctx.log.error(`WebSocket ${this.#setup.path}: ${error.message}`);
+    this.#emit('error', { error, fatal: false });
+  }
+
   #end(state: 'closed' | 'aborted' | 'failed'): void {
     this.#state = state;
     this.#abort.abort();
@@ -344,7 +350,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
       try {
         await this.#codec.finish?.();
       } catch (error) {
-        this.#emit('error', { error: error instanceof RestreamError ? error : new RestreamError(String(error), { cause: error }), fatal: false });
+        this.#reportBackground(error instanceof RestreamError ? error : new RestreamError(String(error), { cause: error }));
       }
       try {
         await this.#setup.onEnd?.();
