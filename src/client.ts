@@ -69,7 +69,10 @@ export interface RestreamOptions {
   requestTimeoutMs?: number;
   /** A `/data/` download with no byte for this long (ms) is treated as broken and resumed (0: never). Default 60 000. */
   idleTimeoutMs?: number;
-  /** What to log: `'off'`, `'error'`, `'warn'` (default), `'info'`, `'debug'`. Default: `RESTREAM_LOG`, else `'warn'`. */
+  /**
+   * What to log: `'off'`, `'error'`, `'warn'` (the default: near silent), `'info'` (proxy used, retries,
+   * reconnects), `'debug'` (every request). Default: `RESTREAM_LOG`, else `'warn'`.
+   */
   logLevel?: LogLevel;
   /** Where log lines go: any console-like object (console, pino, winston). Default: one line each on stderr. */
   logger?: Logger;
@@ -145,7 +148,7 @@ export class Restream {
     const network = new Network({ proxy, ...(ca ? { ca } : {}), connectTimeoutMs: timeouts.connectMs, log, ...(options.createWebSocket ? { createWebSocket: options.createWebSocket } : {}) });
     const userOnRetry = options.onRetry;
     const onRetry: OnRetry = (event) => {
-      log.warn(retryLine(event));
+      log.info(retryLine(event));
       userOnRetry?.(event);
     };
 
@@ -165,6 +168,9 @@ export class Restream {
       extraSecrets: () => network.secrets(),
     });
     secrets = http.secrets;
+    if (options.fetch && (proxy.http || proxy.https || ca || options.connectTimeoutMs !== undefined)) {
+      log.warn('your fetch option sends the REST requests: the proxy, ca and connectTimeoutMs settings apply to WebSockets only (give your fetch its own dispatcher)');
+    }
     this.host = host;
     this.#ctx = {
       api: http.api,

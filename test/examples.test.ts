@@ -65,6 +65,7 @@ const expectations: Record<string, RegExp> = {
   'errors.ts': /bad startDatetime:[\s\S]*404 GET \/external\/thirdparty\/v1\/sites\/999999\//,
   'mock-in-tests.ts': /3 pads after 2 injected 503s/,
   'live.ts': /20 live rows on session [0-9a-f]{32}/,
+  'network.ts': /restream: GET \/external\/thirdparty\/v1\/sites\/1112\/ 200 \d+ms \d+B retries=0\n[\s\S]*site 1112\n[\s\S]*own transport: site 1112, live update for site 1112/,
 };
 
 describe('examples', () => {

@@ -39,8 +39,8 @@ export function globalsOf(command: Command): GlobalOptions {
 /**
  * A client from the flags, falling back to `RESTREAM_HOST`, `RESTREAM_CLIENT_ID`,
  * `RESTREAM_CLIENT_SECRET`, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` and `RESTREAM_LOG` (read by `Restream`
- * itself) and `RESTREAM_TOKEN` (read here). The SDK's log goes to stderr with `--verbose` (at `debug`: every
- * request, retry and reconnect) or when `RESTREAM_LOG` asks for it; otherwise the command reports for itself.
+ * itself) and `RESTREAM_TOKEN` (read here). `--verbose` turns the SDK's log (stderr) up to `debug`: every
+ * request, retry and reconnect.
  */
 export function makeClient(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Restream {
   const options: RestreamOptions = { env };
@@ -50,7 +50,6 @@ export function makeClient(globals: GlobalOptions, env: NodeJS.ProcessEnv = proc
   const token = globals.token ?? (env.RESTREAM_TOKEN || undefined);
   if (token !== undefined) options.authToken = token;
   if (globals.verbose) options.logLevel = 'debug';
-  else if (!env.RESTREAM_LOG) options.logLevel = 'off';
   return new Restream(options);
 }
 

@@ -2,11 +2,15 @@
  * The SDK's log: levels, any console-like logger (console, pino, winston, bunyan), and redaction of every
  * line on its way out, so a token, the client secret or a proxy password never reaches a log.
  *
- * What each level carries (an error the SDK throws is not logged as well: log it where you catch it):
+ * What each level carries (an error the SDK throws is not logged as well: log it where you catch it). The
+ * default, `warn`, is silent on a good day and on a bad one that the retries absorbed, so a cron job that
+ * succeeded prints nothing:
  * - `error`: a failure nobody awaits, so nothing else reports it (a realtime session position that could
  *   not be saved).
- * - `warn`: every retry, resume and reconnect: what failed (status, error, which timeout) and the wait before the next try.
- * - `info`: how each origin is reached (directly or through which proxy); WebSocket connections opened and closed.
+ * - `warn`: settings that do not do what they seem to (a proxy or CA given with your own `fetch`).
+ * - `info`: what the SDK did about the network: how each origin is reached (directly or through which
+ *   proxy), every retry, resume and reconnect (what failed, which timeout, the wait before the next try),
+ *   WebSocket connections opened and closed.
  * - `debug`: one line per HTTP request (method, path, status, duration, bytes, retry count) and per
  *   WebSocket handshake.
  */
@@ -27,7 +31,7 @@ export interface Logger {
   debug(message: string): unknown;
 }
 
-/** Default level: problems the SDK worked around (retries, reconnects) and failures; nothing on a good day. */
+/** Default level: only what needs a person's attention and is not thrown. */
 export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
 
 const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };

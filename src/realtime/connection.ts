@@ -395,7 +395,7 @@ export class RealtimeConnection {
             throw error;
           }
           const delayMs = backoffDelay(this.o.policy, this.failures, decision.retryAfter);
-          this.o.ctx.log.warn(`WebSocket ${this.o.path}: ${decision.reason}; reconnect #${this.failures} in ${delayMs} ms`);
+          this.o.ctx.log.info(`WebSocket ${this.o.path}: ${decision.reason}; reconnect #${this.failures} in ${delayMs} ms`);
           this.o.handlers.reconnect({
             attempt: this.failures,
             delayMs,

@@ -46,7 +46,7 @@ function requestLines(log: ReturnType<typeof recorder>): Array<{ method: string;
 }
 
 describe('debug: one line per request', () => {
-  it('method, path, status, duration, bytes and retry count, for every attempt; retries also at warn', async () => {
+  it('method, path, status, duration, bytes and retry count, for every attempt; retries also at info', async () => {
     const log = recorder();
     const rs = client('debug', log);
     mock.faults.failNext({ path: SITE, times: 1, status: 503 });
@@ -54,7 +54,7 @@ describe('debug: one line per request', () => {
     const served = mock.requests.map((r) => ({ method: r.method, path: r.path, status: String(r.status), bytes: r.bytes }));
     expect(requestLines(log)).toEqual(served.map((s, i) => ({ ...s, retries: i === 2 ? 1 : 0 })));
     expect(requestLines(log).map((l) => `${l.method} ${l.path} ${l.status}`)).toEqual(['POST /o/token/ 200', `GET ${SITE} 503`, `GET ${SITE} 200`]);
-    expect(log.lines.filter(([level]) => level === 'warn').map(([, l]) => l)).toEqual([`restream: GET ${SITE} failed (HTTP 503); retry 1/2 in 1 ms`]);
+    expect(log.lines.filter(([, l]) => l.includes('retry 1')).map(([level, l]) => [level, l])).toEqual([['info', `restream: GET ${SITE} failed (HTTP 503); retry 1/2 in 1 ms`]]);
     expect(log.lines).toContainEqual(['info', `restream: ${mock.url}: direct connection`]);
   });
 
@@ -68,7 +68,7 @@ describe('debug: one line per request', () => {
     expect(data[0]![1]).toMatch(new RegExp(`^restream: GET ${DATA}\\?start_datetime=2025-10-09%2007%3A50%3A00&end_datetime=2025-10-09%2007%3A59%3A59&fields=tds 200 \\d+ms ${served.bytes}B retries=0$`));
   });
 
-  it('WebSockets: handshakes at debug, connections at info, reconnects at warn', async () => {
+  it('WebSockets: handshakes at debug, connections and reconnects at info', async () => {
     const log = recorder();
     const stream = client('debug', log).site(1112).getRealtimeInstanceUpdates({ reconnect: FAST });
     const it = stream[Symbol.asyncIterator]();
@@ -83,7 +83,9 @@ describe('debug: one line per request', () => {
     expect(ws).toContainEqual(['info', `restream: WebSocket ${path} open (connection 1)`]);
     expect(ws).toContainEqual(['info', `restream: WebSocket ${path} open (connection 2)`]);
     expect(ws.some(([level, l]) => level === 'info' && l.startsWith(`restream: WebSocket ${path} closed (1006`))).toBe(true);
-    expect(ws.filter(([level]) => level === 'warn').map(([, l]) => l)).toEqual([expect.stringMatching(new RegExp(`^restream: WebSocket ${path}: connection lost without a close frame.*; reconnect #1 in \\d+ ms$`))]);
+    expect(ws.filter(([, l]) => l.includes('reconnect #')).map(([level, l]) => [level, l])).toEqual([
+      ['info', expect.stringMatching(new RegExp(`^restream: WebSocket ${path}: connection lost without a close frame.*; reconnect #1 in \\d+ ms$`))],
+    ]);
   });
 });
 
@@ -91,27 +93,36 @@ describe('levels', () => {
   it.each([
     ['off', []],
     ['error', []],
-    ['warn', ['warn']],
-    ['info', ['info', 'warn']],
-    ['debug', ['debug', 'info', 'warn']],
-  ] as Array<[LogLevel, string[]]>)('%s writes %j', async (level, expected) => {
+    ['warn', []],
+    ['info', ['info']],
+    ['debug', ['debug', 'info']],
+  ] as Array<[LogLevel, string[]]>)('a retried call at %s writes %j', async (level, expected) => {
     const log = recorder();
     mock.faults.failNext({ path: SITE, times: 1, status: 503 });
     await client(level, log).sites.get(1112);
     expect([...new Set(log.lines.map(([l]) => l))].sort()).toEqual(expected);
   });
 
-  it('RESTREAM_LOG sets the level when logLevel is not given; the default is warn', async () => {
+  it('RESTREAM_LOG sets the level when logLevel is not given; the default (warn) is silent through retries', async () => {
     const debug = recorder();
     await client(undefined as never, debug, { env: { RESTREAM_LOG: ' DEBUG ' } }).sites.get(1112);
     expect(requestLines(debug).length).toBe(2);
     const byDefault = recorder();
     mock.faults.failNext({ path: SITE, times: 1, status: 503 });
     await client(undefined as never, byDefault).sites.get(1112);
-    expect(byDefault.lines.map(([l]) => l)).toEqual(['warn']);
+    expect(byDefault.lines).toEqual([]);
     const option = recorder();
     await client('off', option, { env: { RESTREAM_LOG: 'debug' } }).sites.get(1112);
     expect(option.lines).toEqual([]);
+  });
+
+  it('warn: a proxy or CA given with your own fetch applies to WebSockets only, and says so', async () => {
+    const log = recorder();
+    const rs = client('warn', log, { fetch: (request, init) => fetch(request, init), env: { HTTPS_PROXY: 'http://proxy.corp.example:3128' } });
+    expect(log.lines).toEqual([['warn', expect.stringMatching(/^restream: your fetch option sends the REST requests: the proxy, ca and connectTimeoutMs settings apply to WebSockets only/)]]);
+    expect((await rs.sites.get(1112)).id).toBe(1112); // your fetch: straight to the mock
+    client('warn', log, { fetch: (request, init) => fetch(request, init) });
+    expect(log.lines).toHaveLength(1);
   });
 
   it('bad values are ValidationErrors naming the option or the variable', () => {

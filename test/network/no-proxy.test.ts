@@ -127,7 +127,7 @@ describe('NO_PROXY rules', () => {
       return direct!;
     };
     // undici has no CIDR blocks, reads `::1` as host ':' port 1, keeps a trailing dot, and honours `*` only as
-    // the whole value (like curl; Go and Python requests take it as any entry).
+    // the whole value (like curl; Go takes it as any entry, and so do we).
     const undiciLacks = (noProxy: string) => noProxy.includes('/') || /(^|[\s,])::/.test(noProxy) || noProxy.endsWith('.') || /\*(?!\.)/.test(noProxy.replace(/^\s*\*\s*$/, ''));
     const shared = cases.filter(([noProxy]) => !undiciLacks(noProxy));
     expect(shared.length).toBeGreaterThan(20);
