@@ -94,9 +94,6 @@ function writeStderr(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** A log that writes nothing (for contexts built without a client, e.g. in tests). */
-export const SILENT_LOG = new Log('off', { error() {}, warn() {}, info() {}, debug() {} }, () => []);
-
 /**
  * The level and logger of a client: `logLevel`, else `RESTREAM_LOG`, else `warn`; `logger`, else stderr.
  * Bad values are a `ValidationError` naming the option (or the variable).

@@ -96,7 +96,7 @@ export class Network {
       this.announced.add(key);
       const secure = url.protocol === 'https:' || url.protocol === 'wss:';
       const name = secure ? this.settings.proxy.names.https : this.settings.proxy.names.http;
-      this.settings.log.info(proxy ? `${key}: through proxy ${describeProxy(proxy)} (${name})` : `${key}: direct connection${name ? ' (NO_PROXY)' : ''}`);
+      this.settings.log.info(proxy ? `${key}: through proxy ${describeProxy(proxy)} (${name})` : `${key}: direct connection${name ? ' (no proxy for this host)' : ''}`);
     }
     return proxy;
   }

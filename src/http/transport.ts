@@ -84,7 +84,8 @@ export function createTransport(options: TransportOptions): FetchLike {
         }
         const timeout = failure.timeout !== undefined ? { timeout: failure.timeout } : {};
         if (attempt < retry.attempts) {
-          await waitBeforeRetry(attempt, { method, path, error: new ConnectionError(failure.message, { method, path, cause: error, ...timeout }) }, null);
+          const retried = new ConnectionError(failure.message, { method, path, cause: error, secrets: options.secrets(), ...timeout });
+          await waitBeforeRetry(attempt, { method, path, error: retried }, null);
           continue;
         }
         throw new ConnectionError(`${method} ${path}: no response after ${attempt} attempt(s): ${failure.message}`, { ...context, ...timeout });
