@@ -2,10 +2,14 @@
  * `Restream`: configuration, auth and the typed transport; features hang off it (`sites`, `pads`,
  * `states`, model handles). No global state: two clients never share tokens, queues or settings.
  */
+import { X509Certificate } from 'node:crypto';
 import { createHttp, type ApiClient } from './http/client';
-import type { TokenProvider } from './http/auth';
 import { ValidationError } from './http/errors';
+import { Log, resolveLogging, retryLine, type LogLevel, type Logger } from './http/log';
+import { Network, splitPem, type WebSocketFactory } from './http/network';
+import { resolveProxySettings } from './http/proxy';
 import { resolveRetryPolicy, type OnRetry, type ResolvedRetryPolicy, type RetryOptions } from './http/retry';
+import { resolveTimeouts } from './http/timeouts';
 import type { FetchLike } from './http/transport';
 import type { ClientContext } from './models/context';
 import { Pad } from './models/pad';
@@ -32,15 +36,68 @@ export interface RestreamOptions {
   retry?: RetryOptions;
   /** Called before each retry wait: attempt, delay, status or error. For logging. */
   onRetry?: OnRetry;
-  /** The `fetch` to send requests with (default: the global one). */
+  /**
+   * The `fetch` to send REST requests with. Default: undici's, through the proxy and with the `ca` and
+   * `connectTimeoutMs` of this client. Your own fetch replaces all three for REST calls (bring your own
+   * dispatcher); it must honour `init.signal`, which carries the request timeout.
+   */
   fetch?: FetchLike;
+  /**
+   * Opens the realtime WebSockets: `(url, protocols, options) => new WebSocket(url, protocols, options)` of
+   * the `ws` package by default. `options` already hold the proxy `agent` and `ca` of this client.
+   */
+  createWebSocket?: WebSocketFactory;
   /** Concurrent requests per endpoint path per token (the API's limit is 3). */
   concurrency?: number;
-  /** Where to read `RESTREAM_*` from (default `process.env`); pass `{}` to ignore the environment. */
+  /**
+   * Where to read the environment from (default `process.env`): `RESTREAM_*`, `HTTPS_PROXY`, `HTTP_PROXY`,
+   * `NO_PROXY` (either case) and `RESTREAM_LOG`. Pass `{}` to ignore the environment.
+   */
   env?: Record<string, string | undefined>;
+  /**
+   * Proxy for every connection (token, REST, `/data/`, WebSockets), e.g. `http://user:password@proxy:3128`.
+   * Replaces `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`; `false` ignores them and connects directly.
+   */
+  proxy?: string | false;
+  /** Hosts reached without the proxy, `NO_PROXY` syntax (`localhost,.corp.example,10.0.0.0/8:8443`); replaces `NO_PROXY`. */
+  noProxy?: string | string[];
+  /** Extra CA certificates to trust (PEM text), on top of Node's own and `NODE_EXTRA_CA_CERTS`: a company proxy's CA. */
+  ca?: string | string[];
+  /** TCP connect plus TLS handshake, in ms (0: none). Default 10 000. Also the default handshake timeout of WebSockets. */
+  connectTimeoutMs?: number;
+  /** A REST call, request to last byte, in ms (0: none); for `/data/`, to the response headers. Default 60 000. */
+  requestTimeoutMs?: number;
+  /** A `/data/` download with no byte for this long (ms) is treated as broken and resumed (0: never). Default 60 000. */
+  idleTimeoutMs?: number;
+  /**
+   * What to log: `'off'`, `'error'`, `'warn'` (the default: near silent), `'info'` (proxy used, retries,
+   * reconnects), `'debug'` (every request). Default: `RESTREAM_LOG`, else `'warn'`.
+   */
+  logLevel?: LogLevel;
+  /** Where log lines go: any console-like object (console, pino, winston). Default: one line each on stderr. */
+  logger?: Logger;
 }
 
-const OPTION_NAMES = ['host', 'clientId', 'clientSecret', 'authToken', 'retry', 'onRetry', 'fetch', 'concurrency', 'env'] as const;
+const OPTION_NAMES = [
+  'host',
+  'clientId',
+  'clientSecret',
+  'authToken',
+  'retry',
+  'onRetry',
+  'fetch',
+  'createWebSocket',
+  'concurrency',
+  'env',
+  'proxy',
+  'noProxy',
+  'ca',
+  'connectTimeoutMs',
+  'requestTimeoutMs',
+  'idleTimeoutMs',
+  'logLevel',
+  'logger',
+] as const;
 
 /**
  * The ReStream Datastore client.
@@ -74,11 +131,26 @@ export class Restream {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new ValidationError('concurrency', 'must be an integer >= 1');
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ValidationError('fetch', 'must be a function');
     if (options.onRetry !== undefined && typeof options.onRetry !== 'function') throw new ValidationError('onRetry', 'must be a function');
+    if (options.createWebSocket !== undefined && typeof options.createWebSocket !== 'function') throw new ValidationError('createWebSocket', 'must be a function');
+    const timeouts = resolveTimeouts(options);
+    const logging = resolveLogging(options.logLevel, options.logger, env);
+    const proxy = resolveProxySettings(options.proxy, options.noProxy, env);
+    const ca = resolveCa(options.ca);
     for (const key of ['clientId', 'clientSecret', 'authToken'] as const) {
       if (options[key] !== undefined && (typeof options[key] !== 'string' || options[key] === '')) {
         throw new ValidationError(key, 'must be a non-empty string');
       }
     }
+
+    // The log redacts with the client's secrets, known once the transport exists.
+    let secrets: () => ReadonlyArray<string | undefined> = () => [];
+    const log = new Log(logging.level, logging.logger, () => secrets());
+    const network = new Network({ proxy, ...(ca ? { ca } : {}), connectTimeoutMs: timeouts.connectMs, log, ...(options.createWebSocket ? { createWebSocket: options.createWebSocket } : {}) });
+    const userOnRetry = options.onRetry;
+    const onRetry: OnRetry = (event) => {
+      log.info(retryLine(event));
+      userOnRetry?.(event);
+    };
 
     const http = createHttp({
       host,
@@ -86,13 +158,34 @@ export class Restream {
       clientSecret: options.clientSecret ?? env.RESTREAM_CLIENT_SECRET,
       authToken: options.authToken,
       retry,
-      onRetry: options.onRetry,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      onRetry,
+      fetch: options.fetch ?? network.fetch,
       concurrency,
       userAgent: `restream-datastore/${VERSION} node/${process.versions.node}`,
+      timeouts,
+      log,
+      proxyFor: (url) => network.proxyFor(url),
+      extraSecrets: () => network.secrets(),
     });
+    secrets = http.secrets;
+    if (options.fetch && (proxy.http || proxy.https || ca || options.connectTimeoutMs !== undefined)) {
+      log.warn('your fetch option sends the REST requests: the proxy, ca and connectTimeoutMs settings apply to WebSockets only (give your fetch its own dispatcher)');
+    }
     this.host = host;
-    this.#ctx = makeContext(http.api, http.tokens, host, retry, options.onRetry, http.secrets);
+    this.#ctx = {
+      api: http.api,
+      tokens: http.tokens,
+      host,
+      retry,
+      onRetry,
+      secrets: http.secrets,
+      timeouts,
+      log,
+      openWebSocket: (url, protocols, wsOptions) => network.openWebSocket(url, protocols, wsOptions),
+      proxyFor: (url) => network.proxyFor(url),
+      pad: (id) => new Pad(this.#ctx, id),
+      site: (id) => new Site(this.#ctx, id),
+    };
     this.sites = new SitesResource(this.#ctx);
     this.pads = new PadsResource(this.#ctx);
     this.states = new StatesResource(this.#ctx);
@@ -156,16 +249,22 @@ export class Restream {
   }
 }
 
-function makeContext(
-  api: ApiClient,
-  tokens: TokenProvider,
-  host: string,
-  retry: ResolvedRetryPolicy,
-  onRetry: OnRetry | undefined,
-  secrets: () => Array<string | undefined>,
-): ClientContext {
-  const ctx: ClientContext = { api, tokens, host, retry, ...(onRetry ? { onRetry } : {}), secrets, pad: (id) => new Pad(ctx, id), site: (id) => new Site(ctx, id) };
-  return ctx;
+/** The `ca` option: PEM text (one or more certificates), or a list of such texts; each must parse. */
+function resolveCa(ca: unknown): string[] | undefined {
+  if (ca === undefined) return undefined;
+  const texts = typeof ca === 'string' ? [ca] : Array.isArray(ca) && ca.every((c) => typeof c === 'string') ? (ca as string[]) : undefined;
+  const hint = 'must be PEM text (-----BEGIN CERTIFICATE-----...), e.g. readFileSync("company-ca.pem", "utf8"), or an array of such texts';
+  if (!texts) throw new ValidationError('ca', hint);
+  const certificates = texts.flatMap(splitPem);
+  if (certificates.length === 0) throw new ValidationError('ca', hint);
+  certificates.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch (error) {
+      throw new ValidationError('ca', `certificate ${i + 1} does not parse: ${(error as Error).message}`);
+    }
+  });
+  return certificates;
 }
 
 function normaliseHost(host: string): string {

@@ -52,9 +52,14 @@ export {
   ServerError,
   APICompatibilityError,
   ConnectionError,
+  ProxyError,
+  CertificateError,
   WebSocketError,
   APIError,
+  type TimeoutKind,
 } from './http/errors';
+export type { LogLevel, Logger } from './http/log';
+export type { WebSocketFactory, WebSocketOptions } from './http/network';
 export type { RetryOptions, RetryEvent, OnRetry } from './http/retry';
 export type { FetchLike } from './http/transport';
 export type { TimeInput } from './validate';

@@ -66,6 +66,7 @@ const expectations: Record<string, RegExp> = {
   'mock-in-tests.ts': /3 pads after 2 injected 503s/,
   'live.ts': /20 live rows, [1-9]\d* with tds, on session [0-9a-f]{32}/,
   'plot.ts': /stage \d+: \d+ rows → .*\.png\n {2}Treating Pressure - A \(psi\): \d+ values, \d+ points drawn/,
+  'network.ts': /restream: GET \/external\/thirdparty\/v1\/sites\/1112\/ 200 \d+ms \d+B retries=0\n[\s\S]*site 1112\n[\s\S]*own transport: site 1112, live update for site 1112/,
 };
 
 describe('examples', () => {

@@ -38,7 +38,9 @@ export function globalsOf(command: Command): GlobalOptions {
 
 /**
  * A client from the flags, falling back to `RESTREAM_HOST`, `RESTREAM_CLIENT_ID`,
- * `RESTREAM_CLIENT_SECRET` (read by `Restream` itself) and `RESTREAM_TOKEN` (read here).
+ * `RESTREAM_CLIENT_SECRET`, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` and `RESTREAM_LOG` (read by `Restream`
+ * itself) and `RESTREAM_TOKEN` (read here). `--verbose` turns the SDK's log (stderr) up to `debug`: every
+ * request, retry and reconnect.
  */
 export function makeClient(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Restream {
   const options: RestreamOptions = { env };
@@ -47,12 +49,7 @@ export function makeClient(globals: GlobalOptions, env: NodeJS.ProcessEnv = proc
   if (globals.clientSecret !== undefined) options.clientSecret = globals.clientSecret;
   const token = globals.token ?? (env.RESTREAM_TOKEN || undefined);
   if (token !== undefined) options.authToken = token;
-  if (globals.verbose) {
-    const stderr = cliIo().stderr;
-    options.onRetry = ({ attempt, attempts, delayMs, method, path, status, error }) => {
-      stderr.write(`restream: ${method} ${path} failed (${status ?? error?.message ?? 'error'}); retry ${attempt}/${attempts - 1} in ${delayMs} ms\n`);
-    };
-  }
+  if (globals.verbose) options.logLevel = 'debug';
   return new Restream(options);
 }
 

@@ -18,7 +18,8 @@ import { EXIT_USAGE, exitCodeOf, reportError } from './errors';
 const EPILOG = `
 Connection: --host, --client-id, --client-secret, --token, or the environment variables
 RESTREAM_HOST, RESTREAM_CLIENT_ID, RESTREAM_CLIENT_SECRET, RESTREAM_TOKEN (prefer them for secrets:
-command-line flags are visible to other users in the process list).
+command-line flags are visible to other users in the process list). Proxy: HTTPS_PROXY, HTTP_PROXY,
+NO_PROXY; a company CA: NODE_EXTRA_CA_CERTS=/path/ca.pem; the SDK's log: RESTREAM_LOG=warn|info|debug.
 
 Examples:
   restream pads list
@@ -51,7 +52,7 @@ export function buildProgram(): Command {
     .option('--token <token>', 'a ready access token instead of client credentials (prefer env RESTREAM_TOKEN)')
     .option('--json', 'JSON output instead of tables')
     .addOption(new Option('--no-progress', 'no progress bar on stderr (it only shows on a terminal anyway)'))
-    .option('--verbose', 'stack traces on errors, retries and reconnects on stderr')
+    .option('--verbose', 'the request log on stderr (every request, retry and reconnect; RESTREAM_LOG=debug), stack traces on errors')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

@@ -6,7 +6,7 @@
  * in order.
  */
 import { unwrap } from '../http/call';
-import { APICompatibilityError, ConnectionError, RestreamError, ValidationError, type RestreamErrorOptions } from '../http/errors';
+import { APICompatibilityError, ConnectionError, RestreamError, ValidationError, type RestreamErrorOptions, type TimeoutKind } from '../http/errors';
 import { backoffDelay, sleep } from '../http/retry';
 import type { ClientContext } from '../models/context';
 import { ASSET_ENDPOINTS, type AssetKind } from '../models/endpoints';
@@ -179,7 +179,7 @@ async function* streamBatches<B>(
         throw new ConnectionError(
           `GET ${pathOf(template, request.id)}: the data stream broke ${failures} time(s) without progress; ` +
             `${progress.rows} row(s) were delivered before it gave up (${describeBreak(error)})`,
-          { method: 'GET', path: pathOf(template, request.id), attempts: failures, rowsDelivered: progress.rows, cause: error, secrets: ctx.secrets() },
+          { method: 'GET', path: pathOf(template, request.id), attempts: failures, rowsDelivered: progress.rows, cause: error, secrets: ctx.secrets(), ...timeoutOf(error) },
         );
       }
       const delayMs = backoffDelay(ctx.retry, failures);
@@ -204,6 +204,11 @@ function isStreamBreak(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   // undici reports a body cut mid-way as "TypeError: terminated" (cause: SocketError / ECONNRESET).
   return name === 'TypeError' || name === 'SocketError' || (error as { code?: unknown } | null)?.code === 'ECONNRESET';
+}
+
+/** The timeout behind a break (the transport's idle or request timeout), kept on the final error. */
+function timeoutOf(error: unknown): { timeout?: TimeoutKind } {
+  return error instanceof ConnectionError && error.timeout !== undefined ? { timeout: error.timeout } : {};
 }
 
 function describeBreak(error: unknown): string {

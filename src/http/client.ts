@@ -7,7 +7,9 @@ import type { paths } from '../../generated/schema';
 import { ClientCredentialsProvider, StaticTokenProvider, type IssuedToken, type TokenProvider } from './auth';
 import { APICompatibilityError, CredentialsError, errorFromResponse, RestreamError } from './errors';
 import { KeyedLimiter } from './limiter';
+import type { Log } from './log';
 import type { OnRetry, ResolvedRetryPolicy } from './retry';
+import type { Timeouts } from './timeouts';
 import { ATTEMPTS_HEADER, createTransport, type FetchLike } from './transport';
 
 export type ApiClient = Client<paths>;
@@ -24,6 +26,11 @@ export interface HttpSettings {
   /** Concurrent requests allowed per endpoint path per token. */
   concurrency: number;
   userAgent: string;
+  timeouts: Timeouts;
+  log: Log;
+  /** The proxy a request to `url` goes through (for messages), and the proxy credentials (for redaction). */
+  proxyFor?: (url: URL) => URL | undefined;
+  extraSecrets?: () => string[];
 }
 
 export interface Http {
@@ -36,7 +43,19 @@ export interface Http {
 export function createHttp(settings: HttpSettings): Http {
   const limiter = new KeyedLimiter(settings.concurrency);
   let tokens: TokenProvider;
-  const secrets = () => [settings.clientSecret, settings.authToken, ...tokens.secrets()];
+  const secrets = () => [settings.clientSecret, settings.authToken, ...tokens.secrets(), ...(settings.extraSecrets?.() ?? [])];
+  const transport = (auth?: TokenProvider) =>
+    createTransport({
+      fetch: settings.fetch,
+      ...(auth ? { auth } : {}),
+      limiter,
+      retry: settings.retry,
+      ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+      secrets,
+      timeouts: settings.timeouts,
+      log: settings.log,
+      ...(settings.proxyFor ? { proxyFor: settings.proxyFor } : {}),
+    });
   const baseMiddleware: Middleware = {
     onRequest({ request }) {
       request.headers.set('User-Agent', settings.userAgent);
@@ -46,7 +65,7 @@ export function createHttp(settings: HttpSettings): Http {
 
   const tokenClient = createClient<paths>({
     baseUrl: settings.host,
-    fetch: createTransport({ fetch: settings.fetch, limiter, retry: settings.retry, onRetry: settings.onRetry, secrets }),
+    fetch: transport(),
   });
   tokenClient.use(baseMiddleware);
 
@@ -61,7 +80,7 @@ export function createHttp(settings: HttpSettings): Http {
 
   const api = createClient<paths>({
     baseUrl: settings.host,
-    fetch: createTransport({ fetch: settings.fetch, auth: tokens, limiter, retry: settings.retry, onRetry: settings.onRetry, secrets }),
+    fetch: transport(tokens),
   });
   api.use(baseMiddleware);
   return { api, tokens, secrets };

@@ -84,8 +84,37 @@ export class ServerError extends RestreamError {}
 /** A 200 whose body is not what the contract says: the API changed, or the stream is corrupt. */
 export class APICompatibilityError extends RestreamError {}
 
-/** The request never got a response: DNS, refused connection, reset socket, or a body cut mid-way. */
-export class ConnectionError extends RestreamError {}
+/** Which of the client's timeouts fired: `connect` (TCP/TLS), `request` (the response), `idle` (a `/data/` body). */
+export type TimeoutKind = 'connect' | 'request' | 'idle';
+
+/**
+ * The request never got a response: DNS, refused connection, reset socket, a body cut mid-way, or one of
+ * the client's timeouts (`timeout` says which).
+ */
+export class ConnectionError extends RestreamError {
+  /** Set when a timeout fired: `connect`, `request` or `idle`. */
+  readonly timeout?: TimeoutKind;
+  constructor(message: string, options: RestreamErrorOptions & { timeout?: TimeoutKind } = {}) {
+    super(message, options);
+    if (options.timeout !== undefined) this.timeout = options.timeout;
+  }
+  override toJSON(): Record<string, unknown> {
+    return this.timeout === undefined ? super.toJSON() : { ...super.toJSON(), timeout: this.timeout };
+  }
+}
+
+/**
+ * The proxy refused to connect to the API: `status` is the proxy's answer (407: it wants credentials, or
+ * the ones in the proxy URL are wrong). A setup problem rather than a flaky link, so it is not retried and
+ * is not a `ConnectionError`.
+ */
+export class ProxyError extends RestreamError {}
+
+/**
+ * The API's TLS certificate is not trusted (usually a company proxy that re-signs TLS with its own CA): set
+ * `NODE_EXTRA_CA_CERTS` or the client's `ca` option. A setup problem, so not retried.
+ */
+export class CertificateError extends RestreamError {}
 
 /** A WebSocket stream failed: refused upgrade, session key in use, or reconnects exhausted. */
 export class WebSocketError extends RestreamError {}

@@ -35,8 +35,10 @@ export interface CutStreamOptions {
   /**
    * `destroy` (default): the socket is destroyed mid-body, the client sees a connection error.
    * `end`: the body ends cleanly but truncated (no closing `]`), an API-compatibility error for the client.
+   * `stall`: the body stops, and the connection stays open and silent until the client gives up (a link
+   * that hangs rather than fails: what an idle timeout is for).
    */
-  mode?: 'destroy' | 'end';
+  mode?: 'destroy' | 'end' | 'stall';
 }
 
 export interface DelayOptions {
@@ -145,7 +147,7 @@ function take<R extends Rule>(rules: R[], method: string, path: string): R | und
 }
 
 type FailRule = Rule & Omit<FailNextOptions, 'path' | 'method' | 'times'>;
-type CutRule = Rule & { afterBytes: number; mode: 'destroy' | 'end' };
+type CutRule = Rule & { afterBytes: number; mode: 'destroy' | 'end' | 'stall' };
 type MalformRule = Rule & { body: string; contentType: string };
 export type RefusalRule = Rule & { status: UpgradeRefusalStatus; retryAfter?: number };
 export type DropRule = Rule & { messages: number; mode: 'destroy' | 'close' | 'silent' };
@@ -229,6 +231,7 @@ export class Faults implements MockFaults {
 
   cutStream(o: CutStreamOptions): void {
     if (!(Number.isInteger(o.afterBytes) && o.afterBytes >= 0)) throw new RangeError('cutStream: afterBytes must be an integer >= 0');
+    if (o.mode !== undefined && !['destroy', 'end', 'stall'].includes(o.mode)) throw new RangeError('cutStream: mode must be destroy, end or stall');
     const rule: CutRule = { remaining: checkTimes('cutStream', o.times), afterBytes: o.afterBytes, mode: o.mode ?? 'destroy' };
     if (o.path !== undefined) rule.path = o.path;
     this.cuts.push(rule);

@@ -3,7 +3,8 @@
  * API (auth, 429 concurrency limit, every REST endpoint, streamed measurement data) and can be scripted
  * to fail. The WebSocket streams (src/mock/ws/) share the port through the `upgrade` event.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { TOKEN_PATH, TokenStore, tokenResponse } from './auth';
 import { Faults, failureResponse, type MockFaults } from './faults';
@@ -46,6 +47,11 @@ export interface MockServerOptions {
   now?: () => Date;
   /** The WebSocket side: rows per message, empty frames, live rows on a timer, concurrent-key policy. */
   realtime?: MockRealtimeOptions;
+  /**
+   * Serve HTTPS and WSS (on the one port) with this key and certificate (PEM), e.g. one signed by a
+   * throwaway CA to test the client's `ca` option and `NODE_EXTRA_CA_CERTS`. The URL becomes `https://`.
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** Ids of the demo data. */
@@ -82,8 +88,8 @@ export interface MockServer {
   readonly faults: MockFaults;
   /** Issues a valid access token without a request. */
   issueToken(): string;
-  /** The underlying server, for attaching more protocols. */
-  readonly httpServer: Server;
+  /** The underlying server (an `https.Server` with the `tls` option), for attaching more protocols. */
+  readonly httpServer: Server | HttpsServer;
   /**
    * Replaces the handler of HTTP upgrades. The default serves the API's WebSocket streams (`realtime`);
    * `undefined` refuses every upgrade with 404.
@@ -129,6 +135,9 @@ function checkOptions(o: MockServerOptions): void {
   int('concurrencyLimit', o.concurrencyLimit, 1);
   if (o.tokenTtlSeconds !== undefined && !(o.tokenTtlSeconds > 0)) throw new RangeError('startMockServer: tokenTtlSeconds must be > 0');
   if (o.host !== undefined && !LOOPBACK.has(o.host)) throw new RangeError(`startMockServer: host must be a loopback address (127.0.0.1 or ::1), got ${o.host}`);
+  if (o.tls !== undefined && (o.tls === null || typeof o.tls !== 'object' || !o.tls.key || !o.tls.cert)) {
+    throw new RangeError('startMockServer: tls must be { key, cert } (PEM)');
+  }
   if (o.rowShape !== undefined && !['full', 'sparse', 'wide12'].includes(o.rowShape)) {
     throw new RangeError(`startMockServer: rowShape must be full, sparse or wide12, got ${String(o.rowShape)}`);
   }
@@ -167,9 +176,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const realtime = new RealtimeServer(ctx, options.realtime);
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(ctx, req, res).catch((err: unknown) => internalError(res, err));
-  });
+  };
+  const server = options.tls ? createHttpsServer({ keepAlive: true, key: options.tls.key, cert: options.tls.cert }, listener) : createServer({ keepAlive: true }, listener);
   let upgrade: UpgradeHandler | undefined = (req, socket, head) => realtime.handleUpgrade(req, socket, head);
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -198,7 +208,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   let restarting: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     clientId: ctx.clientId,
     clientSecret: ctx.clientSecret,
@@ -364,6 +374,10 @@ async function streamBody(ctx: MockContext, method: string, path: string, res: S
         record.bytes += chunk.length;
         if (cut.mode === 'end') {
           res.end(chunk);
+        } else if (cut.mode === 'stall') {
+          // The bytes so far go out; then nothing, on a connection left open until the client gives up.
+          if (chunk.length > 0) res.write(chunk);
+          if (!res.destroyed) await new Promise<void>((resolve) => res.once('close', () => resolve()));
         } else {
           if (chunk.length > 0) res.write(chunk);
           // end() then destroy() rather than destroy() alone: the bytes already written must reach the

@@ -15,7 +15,9 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import ReconnectingWebSocket from 'partysocket/ws';
 import WebSocket from 'ws';
-import { AuthError, ConnectionError, CredentialsError, RestreamError, WebSocketError, serverMessageOf } from '../http/errors';
+import { AuthError, CertificateError, ConnectionError, CredentialsError, ProxyError, RestreamError, WebSocketError, serverMessageOf } from '../http/errors';
+import { certificateCode, certificateProblem, proxyRefusal } from '../http/failure';
+import { describeProxy } from '../http/proxy';
 import { backoffDelay, sleep } from '../http/retry';
 import type { ClientContext } from '../models/context';
 import { VERSION } from '../version';
@@ -81,7 +83,7 @@ export interface ConnectionOptions {
   policy: ReconnectPolicy;
   /** Ping period in ms; 0 turns the heartbeat off. */
   heartbeatMs: number;
-  /** Handshake timeout in ms. */
+  /** Handshake timeout in ms (0: none). */
   connectTimeoutMs: number;
   maxPayload: number;
   handlers: ConnectionHandlers;
@@ -113,6 +115,8 @@ interface Decision {
 }
 
 const CLOSED = new Error('realtime stream closed');
+/** "No timeout" for partysocket, which takes a number (the longest setTimeout allows). */
+const NO_TIMEOUT = 2 ** 31 - 1;
 /** Longest delay of an ack (see send). */
 const SEND_FLUSH_MS = 2;
 
@@ -158,6 +162,7 @@ export class RealtimeConnection {
     if (this.rws || this.closed) return;
     const Socket = socketClass({
       headers: () => ({ Authorization: `Bearer ${this.token ?? ''}`, 'User-Agent': `restream-datastore/${VERSION} node/${process.versions.node}` }),
+      open: (url, protocols, options) => this.o.ctx.openWebSocket(url, protocols, options),
       adopt: (socket) => this.adopt(socket),
       maxPayload: this.o.maxPayload,
     });
@@ -168,7 +173,7 @@ export class RealtimeConnection {
       maxReconnectionDelay: 0,
       reconnectionDelayGrowFactor: 1,
       minUptime: 0,
-      connectionTimeout: this.o.connectTimeoutMs,
+      connectionTimeout: this.o.connectTimeoutMs > 0 ? this.o.connectTimeoutMs : NO_TIMEOUT,
       maxRetries: Infinity,
       maxEnqueuedMessages: 0,
     });
@@ -297,6 +302,7 @@ export class RealtimeConnection {
     }, this.o.policy.healthyAfterMs);
     this.healthyTimer.unref();
     this.startHeartbeat(attempt);
+    this.o.ctx.log.info(`WebSocket ${this.o.path} open (connection ${this.opens})`);
     this.o.handlers.open({ connection: this.opens, path: this.o.path });
   }
 
@@ -310,6 +316,7 @@ export class RealtimeConnection {
     if (this.closed) return;
     this.lastOutcome = attempt;
     if (attempt.opened) {
+      this.o.ctx.log.info(`WebSocket ${this.o.path} closed (${code}${reason ? ` ${reason}` : ''}${attempt.error ? `: ${attempt.error.message}` : ''}) after ${Date.now() - attempt.openedAt} ms`);
       this.o.handlers.disconnect({
         connection: this.opens,
         code,
@@ -388,6 +395,7 @@ export class RealtimeConnection {
             throw error;
           }
           const delayMs = backoffDelay(this.o.policy, this.failures, decision.retryAfter);
+          this.o.ctx.log.info(`WebSocket ${this.o.path}: ${decision.reason}; reconnect #${this.failures} in ${delayMs} ms`);
           this.o.handlers.reconnect({
             attempt: this.failures,
             delayMs,
@@ -407,6 +415,10 @@ export class RealtimeConnection {
         continue;
       }
       if (this.closed) throw CLOSED;
+      if (this.o.ctx.log.enabled('debug')) {
+        const proxy = this.o.ctx.proxyFor(new URL(this.url));
+        this.o.ctx.log.debug(`WebSocket ${this.o.path} handshake${proxy ? ` through proxy ${describeProxy(proxy)}` : ''}`);
+      }
       return this.url;
     }
   }
@@ -418,6 +430,12 @@ export class RealtimeConnection {
       const { status, retryAfter, serverMessage } = a.refusal;
       const reason = `handshake refused with HTTP ${status}${serverMessage ? ` (${serverMessage})` : ''}`;
       const options = { status, method: 'GET', path, ...(serverMessage !== undefined ? { serverMessage } : {}), secrets };
+      if (status === 407) {
+        // Only a proxy answers 407 (https-proxy-agent hands its answer to CONNECT on as the handshake's).
+        const proxy = this.o.ctx.proxyFor(new URL(this.url));
+        const where = proxy ? ` ${describeProxy(proxy)}` : '';
+        return { fatal: new ProxyError(`WebSocket ${path}: the proxy${where} refused to connect: ${proxyRefusal(status)}`, options), reason, status };
+      }
       if (status === 401 || status === 403) {
         if (this.o.ctx.tokens.ownsToken && !this.refreshedAfterRejection) {
           this.refreshedAfterRejection = true;
@@ -433,9 +451,15 @@ export class RealtimeConnection {
       return { fatal: new WebSocketError(`WebSocket ${path}: ${reason}${hint}`, options), reason, status };
     }
     if (!a.opened) {
-      const cause = a.timedOut ? new Error(`no handshake answer within ${this.o.connectTimeoutMs} ms`) : a.error;
+      const certificate = a.timedOut ? undefined : certificateCode(a.error);
+      if (certificate) {
+        // An untrusted certificate will not fix itself by reconnecting.
+        return { fatal: new CertificateError(`WebSocket ${path}: ${certificateProblem(certificate, a.error?.message)}`, { method: 'GET', path, cause: a.error, secrets }), reason: certificate };
+      }
+      const cause = a.timedOut ? new Error(`connect timeout: no handshake answer within ${this.o.connectTimeoutMs} ms (connectTimeoutMs)`) : a.error;
       const reason = `could not connect: ${cause?.message ?? 'connection failed'}`;
-      return { error: new ConnectionError(`WebSocket ${path}: ${reason}; reconnecting`, { method: 'GET', path, cause, secrets }), reason };
+      const timeout = a.timedOut ? { timeout: 'connect' as const } : {};
+      return { error: new ConnectionError(`WebSocket ${path}: ${reason}; reconnecting`, { method: 'GET', path, cause, secrets, ...timeout }), reason };
     }
     const code = a.code ?? 1006;
     const reason =

@@ -62,7 +62,7 @@ export interface RealtimeStreamOptions {
   reconnect?: ReconnectOptions | false;
   /** Ping period in ms; a link silent for about twice that is dropped and reconnected. Default 30 000; 0 turns it off. */
   heartbeatMs?: number;
-  /** Handshake timeout in ms (default 10 000). */
+  /** Handshake timeout in ms (default: the client's `connectTimeoutMs`, 10 000 unless set). */
   connectTimeoutMs?: number;
   /** Listeners attached before the stream connects. */
   on?: RealtimeListeners;
@@ -210,14 +210,14 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     this.#lowWater = Math.floor(this.#hwm / 2);
     for (const [event, fn] of Object.entries(setup.options.on ?? {})) this.on(event as keyof RealtimeEvents, fn as never);
     const policy = resolveReconnectPolicy(setup.options.reconnect);
-    this.#codec.bind?.({ report: (error) => this.#emit('error', { error, fatal: false }) });
+    this.#codec.bind?.({ report: (error) => this.#reportBackground(error) });
     this.#connection = new RealtimeConnection({
       ctx: setup.ctx,
       path: setup.path,
       query: setup.query,
       policy,
       heartbeatMs: setup.options.heartbeatMs ?? 30_000,
-      connectTimeoutMs: setup.options.connectTimeoutMs ?? 10_000,
+      connectTimeoutMs: setup.options.connectTimeoutMs ?? setup.ctx.timeouts.connectMs,
       maxPayload: MAX_PAYLOAD,
       handlers: {
         frame: (data, conn) => this.#onFrame(data, conn),
@@ -334,6 +334,12 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
     this.#end('failed');
   }
 
+  /** A failure nobody awaits (a position that could not be saved): logged, and reported as an `error` event. */
+  #reportBackground(error: RestreamError): void {
+    this.#setup.ctx.log.error(`WebSocket ${this.#setup.path}: ${error.message}`);
+    this.#emit('error', { error, fatal: false });
+  }
+
   #end(state: 'closed' | 'aborted' | 'failed'): void {
     this.#state = state;
     this.#abort.abort();
@@ -344,7 +350,7 @@ export class RealtimeStream<T> implements AsyncIterable<T> {
       try {
         await this.#codec.finish?.();
       } catch (error) {
-        this.#emit('error', { error: error instanceof RestreamError ? error : new RestreamError(String(error), { cause: error }), fatal: false });
+        this.#reportBackground(error instanceof RestreamError ? error : new RestreamError(String(error), { cause: error }));
       }
       try {
         await this.#setup.onEnd?.();

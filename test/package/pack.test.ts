@@ -145,7 +145,7 @@ describe('the tarball', () => {
       exports: Record<string, string | Record<string, Record<string, string>>>;
       dependencies: Record<string, string>;
     };
-    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.engines.node).toBe('>=20.18.1'); // undici 7
     expect(pkg.bin).toEqual({ restream: './dist/cli.js', 'restream-mock': './dist/mock-cli.js' });
     const targets = [pkg.main, pkg.module, pkg.types, ...Object.values(pkg.bin)];
     for (const [key, entry] of Object.entries(pkg.exports)) {

@@ -35,7 +35,8 @@ export function registerWatch(program: Command): void {
       if (opts.sessionFile !== undefined) options.sessionStore = new SessionFileStore(opts.sessionFile);
       options.on = {
         reconnect: (e) => {
-          if (chatty) stderr.write(`restream: ${e.reason}; reconnecting in ${e.delayMs} ms (attempt ${e.attempt})\n`);
+          // With --verbose the SDK's log reports reconnects already.
+          if (chatty && !globals.verbose) stderr.write(`restream: ${e.reason}; reconnecting in ${e.delayMs} ms (attempt ${e.attempt})\n`);
         },
         error: (e) => {
           if (globals.verbose && !e.fatal) stderr.write(`restream: ${e.error.message}\n`);
