@@ -14,7 +14,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import * as tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import WebSocket, { type ClientOptions } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import type { Log } from './log';
 import { describeProxy, proxyFor, proxySecrets, type ProxySettings } from './proxy';
 import type { FetchLike } from './transport';

@@ -8,7 +8,7 @@ import type { Log } from '../http/log';
 import type { WebSocketOptions } from '../http/network';
 import type { ResolvedRetryPolicy, OnRetry } from '../http/retry';
 import type { Timeouts } from '../http/timeouts';
-import type WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import type { Pad } from './pad';
 import type { Site } from './site';
 

@@ -14,7 +14,7 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import ReconnectingWebSocket from 'partysocket/ws';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { AuthError, CertificateError, ConnectionError, CredentialsError, ProxyError, RestreamError, WebSocketError, serverMessageOf } from '../http/errors';
 import { certificateCode, certificateProblem, proxyRefusal } from '../http/failure';
 import { describeProxy } from '../http/proxy';

@@ -10,7 +10,7 @@
  * That skips two event objects and an EventTarget dispatch per message, a large share of the cost of a
  * one-row message, and gives the owner the real socket for `pause()`/`resume()` (back-pressure).
  */
-import type WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import type { WebSocketOptions } from '../http/network';
 
 export interface SocketOwner {
