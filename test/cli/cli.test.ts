@@ -3,72 +3,17 @@
  * the embedded mock server started here, checking stdout, stderr and exit codes. Long-running commands
  * (`watch`, `mock`) are waited on by their output and by the mock's events, never by sleeping.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockServer, type MockServer } from '../../src/mock';
 import { VERSION } from '../../src/version';
+import { CliProcess, startCli } from '../helpers/cli-process';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'src', 'cli.ts');
 /** The mock's "now": data windows below end before it. */
 const T0 = new Date('2025-10-09T08:00:00Z');
 const T0S = T0.getTime() / 1000;
 const HOUR = { start: '2025-10-09T06:00:00Z', end: '2025-10-09T06:59:59Z' };
-
-/** A running `restream` process: its output so far, waits on it, and its exit. */
-class Cli {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private waiters: Array<() => void> = [];
-
-  constructor(readonly child: ChildProcess) {
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (c: string) => {
-      this.stdout += c;
-      this.wake();
-    });
-    child.stderr!.on('data', (c: string) => {
-      this.stderr += c;
-      this.wake();
-    });
-    this.exited = new Promise((resolve) => child.once('close', (code, signal) => {
-      this.wake();
-      resolve({ code, signal });
-    }));
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  get lines(): string[] {
-    return this.stdout.split('\n').filter((l) => l !== '');
-  }
-
-  /** Resolves once `test` holds, rejects if the process ends first. */
-  until(test: () => boolean, what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (test()) return resolve();
-        if (this.child.exitCode !== null || this.child.signalCode !== null) {
-          return reject(new Error(`restream exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}; stdout: ${this.stdout.slice(0, 500)}; stderr: ${this.stderr}`));
-        }
-        this.waiters.push(check);
-      };
-      check();
-    });
-  }
-
-  untilLines(n: number): Promise<void> {
-    return this.until(() => this.lines.length >= n && this.stdout.endsWith('\n'), `${n} lines on stdout`);
-  }
-}
 
 /** Waits for a condition nothing reports as an event (a file appearing), checking every 10 ms, up to `ms`. */
 async function poll(test: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -89,24 +34,8 @@ interface RunOptions {
 let mock: MockServer;
 let work: string;
 
-function envFor(options: RunOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('RESTREAM_')) delete env[k];
-  if (!options.bare) {
-    env.RESTREAM_HOST = mock.url;
-    env.RESTREAM_CLIENT_ID = mock.clientId;
-    env.RESTREAM_CLIENT_SECRET = mock.clientSecret;
-  }
-  return { ...env, ...options.env };
-}
-
-function start(args: string[], options: RunOptions = {}): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: envFor(options),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Cli(child);
+function start(args: string[], options: RunOptions = {}): CliProcess {
+  return startCli(args, { ...(options.bare ? {} : { mock }), ...(options.env ? { env: options.env } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) });
 }
 
 async function run(args: string[], options: RunOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -375,7 +304,7 @@ describe('data', () => {
 describe('big downloads (the server in its own process)', () => {
   // While the embedded mock streams a big body to a fast reader it keeps its process busy, and these
   // tests must react meanwhile: the server runs as `restream mock` in a child process here.
-  let server: Cli;
+  let server: CliProcess;
   let env: Record<string, string>;
   const from = new Date(Date.now() - 20 * 86400_000).toISOString();
   const to = new Date().toISOString();

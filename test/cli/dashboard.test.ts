@@ -2,63 +2,13 @@
  * `restream dashboard` as users run it: a child process (`node --import tsx src/cli.ts`), its printed URL
  * fetched over real HTTP, stopped with SIGTERM. Waits are on the process's output, never on sleeps.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import path from 'node:path';
 import { startMockServer, type MockServer } from '../../src/mock';
+import { startCli, type CliProcess } from '../helpers/cli-process';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'src', 'cli.ts');
 
-class Cli {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private waiters: Array<() => void> = [];
-
-  constructor(readonly child: ChildProcess) {
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (c: string) => {
-      this.stdout += c;
-      this.wake();
-    });
-    child.stderr!.on('data', (c: string) => {
-      this.stderr += c;
-      this.wake();
-    });
-    this.exited = new Promise((resolve) =>
-      child.once('close', (code) => {
-        this.wake();
-        resolve(code);
-      }),
-    );
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  until(test: () => boolean, what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (test()) return resolve();
-        if (this.child.exitCode !== null || this.child.signalCode !== null) {
-          return reject(new Error(`restream exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}; stdout: ${this.stdout}; stderr: ${this.stderr}`));
-        }
-        this.waiters.push(check);
-      };
-      check();
-    });
-  }
-}
-
-function start(args: string[], env: Record<string, string> = {}): Cli {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith('RESTREAM_')) delete base[k];
-  return new Cli(spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+function start(args: string[], env: Record<string, string> = {}): CliProcess {
+  return startCli(args, { env });
 }
 
 /** The body of a GET, or the first `until` bytes of an event stream. */
@@ -111,12 +61,12 @@ describe('restream dashboard', () => {
     expect(events.body).not.toContain('mock-client-secret');
 
     cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await cli.code()).toBe(0);
   }, 60_000);
 
   it('a field name the site does not have is a usage error listing close matches', async () => {
     const cli = start(['dashboard', '--site', '1112', '--fields', 'tds,slury_rate'], env);
-    expect(await cli.exited).toBe(2);
+    expect(await cli.code()).toBe(2);
     expect(cli.stdout).toBe('');
     expect(cli.stderr).toBe(
       "restream: --fields: site 1112 has no field 'slury_rate' (close matches: slurry_rate, M1_slurry_rate); 'restream fields site 1112' lists them (see 'restream dashboard --help')\n",
@@ -127,10 +77,10 @@ describe('restream dashboard', () => {
 
   it('needs a site, and takes no API host with --mock', async () => {
     const noSite = start(['dashboard'], env);
-    expect(await noSite.exited).toBe(2);
+    expect(await noSite.code()).toBe(2);
     expect(noSite.stderr).toMatch(/^restream: which site\? --site <id> \(or --mock for a demo\)/);
     const apiHost = start(['dashboard', '--mock', '--host', 'http://127.0.0.1:1']);
-    expect(await apiHost.exited).toBe(2);
+    expect(await apiHost.code()).toBe(2);
     expect(apiHost.stderr).toMatch(/--mock runs its own API: give no API --host with it/);
   }, 30_000);
 
@@ -138,7 +88,7 @@ describe('restream dashboard', () => {
     // 192.0.2.1 (TEST-NET-1) is on no interface here: the warning comes first, then binding fails. Nothing
     // ever listens beyond loopback during the test.
     const cli = start(['dashboard', '--mock', '--host', '192.0.2.1']);
-    expect(await cli.exited).toBe(1);
+    expect(await cli.code()).toBe(1);
     expect(cli.stderr).toMatch(/restream: warning: the dashboard listens on 192\.0\.2\.1: other machines can reach it/);
     expect(cli.stderr).toMatch(/EADDRNOTAVAIL/);
     expect(cli.stderr.indexOf('warning')).toBeLessThan(cli.stderr.indexOf('EADDRNOTAVAIL'));

@@ -31,7 +31,7 @@ const dataRequests = () => mock.requests.filter((r) => r.path.endsWith('/data/')
 describe('restream plot', () => {
   it('writes an SVG with a path per field; --json prints what it wrote', async () => {
     const file = path.join(work, 'two-hours.svg');
-    const { code, stdout, stderr } = await runCli(mock, ['plot', 'site', '1112', ...RANGE, ...FIELDS, '-o', file, '--json']);
+    const { code, stdout, stderr } = await runCli(['plot', 'site', '1112', ...RANGE, ...FIELDS, '-o', file, '--json'], { mock });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const result = JSON.parse(stdout) as { path: string; rows: number; format: string; series: Array<{ field: string; points: number }> };
@@ -43,7 +43,7 @@ describe('restream plot', () => {
 
   it('writes a PNG of the requested size for a stage', async () => {
     const file = path.join(work, 'stage.png');
-    const { code, stderr } = await runCli(mock, ['plot', 'site', '1112', '--stage', '30', '--frac', ...FIELDS, '--width', '800', '--height', '500', '-o', file]);
+    const { code, stderr } = await runCli(['plot', 'site', '1112', '--stage', '30', '--frac', ...FIELDS, '--width', '800', '--height', '500', '-o', file], { mock });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const png = PNG.sync.read(readFileSync(file));
@@ -52,7 +52,7 @@ describe('restream plot', () => {
 
   it('writes a self-contained HTML page', async () => {
     const file = path.join(work, 'page.html');
-    const { code } = await runCli(mock, ['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '--title', 'TDS', '-o', file]);
+    const { code } = await runCli(['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '--title', 'TDS', '-o', file], { mock });
     expect(code).toBe(0);
     const html = readFileSync(file, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
@@ -63,7 +63,7 @@ describe('restream plot', () => {
   it('a misspelt field is a usage error that lists close matches, before any row is fetched', async () => {
     const before = dataRequests();
     const file = path.join(work, 'typo.svg');
-    const { code, stderr } = await runCli(mock, ['plot', 'site', '1112', ...RANGE, '--fields', 'M1_surface_treating_pressure,M1_slury_rate', '-o', file]);
+    const { code, stderr } = await runCli(['plot', 'site', '1112', ...RANGE, '--fields', 'M1_surface_treating_pressure,M1_slury_rate', '-o', file], { mock });
     expect(code).toBe(2);
     expect(stderr).toMatch(/^restream: --fields: site 1112 has no field 'M1_slury_rate' \(close matches: M1_slurry_rate, [^)]*\)/);
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -80,7 +80,7 @@ describe('restream plot', () => {
     [['plot', 'site', '1112', ...RANGE, ...FIELDS, '--width', '0', '-o', 'x.svg'], /--width/],
     [['plot', 'site', '1112', ...RANGE, ...FIELDS, '--height', '100', '-o', 'x.svg'], /--height: must be at least \d+ pixels for 3 panels/],
   ])('usage error (exit 2): %j', async (args, message) => {
-    const { code, stderr } = await runCli(mock, args);
+    const { code, stderr } = await runCli(args, { mock });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -88,11 +88,11 @@ describe('restream plot', () => {
   it('keeps an existing file unless --overwrite is given', async () => {
     const file = path.join(work, 'kept.svg');
     writeFileSync(file, 'old');
-    const refused = await runCli(mock, ['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '-o', file]);
+    const refused = await runCli(['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '-o', file], { mock });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/-o\/--output: .*kept\.svg already exists; pass --overwrite to replace it/);
     expect(readFileSync(file, 'utf8')).toBe('old');
-    const replaced = await runCli(mock, ['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '-o', file, '--overwrite']);
+    const replaced = await runCli(['plot', 'site', '1112', ...RANGE, '--fields', 'tds', '-o', file, '--overwrite'], { mock });
     expect(replaced.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toMatch(/^<svg /);
   });
@@ -102,13 +102,13 @@ describe('restream plot', () => {
     const file = path.join(dir, 'month.svg');
     // The data request is held by the mock, so the interrupt lands while the download is under way.
     const held = mock.faults.delay({ path: /\/data\/$/, ms: Infinity });
-    const run = startCli(mock, ['plot', 'site', '1112', '--start', '2025-09-01T00:00:00Z', '--end', '2025-09-30T23:59:59Z', '--fields', 'tds', '-o', file]);
+    const run = startCli(['plot', 'site', '1112', '--start', '2025-09-01T00:00:00Z', '--end', '2025-09-30T23:59:59Z', '--fields', 'tds', '-o', file], { mock });
     try {
       await held.whenHeld();
       run.child.kill('SIGINT');
       const { code } = await run.exited;
       expect(code).toBe(130);
-      expect(run.stderr()).toMatch(/^restream: interrupted by SIGINT; .*month\.svg not written\n$/);
+      expect(run.stderr).toMatch(/^restream: interrupted by SIGINT; .*month\.svg not written\n$/);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       held.release();

@@ -4,18 +4,7 @@
  * arrival order, skipping what is not a number, and breaking lines at gaps.
  */
 import { Downsampler, type DownsampledSeries } from '../../src/plot/downsample';
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../helpers/random-json';
 
 type Row = Record<string, unknown> & { timestamp: number };
 
