@@ -12,6 +12,7 @@
 import { ALL_SERIES, EXTRA_SERIES, SERIES, SERIES_INDEX, SPARSE_FAST, WIDE12, type SeriesSpec } from './fields';
 import { hash2, seedOf } from './prng';
 import { pyFloat, pyInt } from './py-format';
+import { RevisionCursor, type ChangeInterval } from './revisions';
 import { FRAC, type SiteTimeline, type StageCursor, type StageEntry } from './timeline';
 
 /** What rows look like: ragged full rows, the sparse real-feed pattern, or fixed 12-key rows. */
@@ -112,6 +113,8 @@ export class MeasurementModel {
     readonly seed: number,
     readonly shape: RowShape,
     private readonly timelines: ReadonlyMap<number, SiteTimeline>,
+    /** The intervals of a site's data changes (see revisions.ts); none by default. */
+    private readonly changeIntervals: (siteId: number) => readonly ChangeInterval[] = () => [],
   ) {}
 
   tablesFor(si: boolean): Table[] {
@@ -123,6 +126,11 @@ export class MeasurementModel {
     const t = this.timelines.get(siteId);
     if (!t) throw new Error(`no timeline for site ${siteId}`);
     return t;
+  }
+
+  /** A reader of the site's revisions, as the change log stands now. */
+  revisions(siteId: number): RevisionCursor {
+    return new RevisionCursor(this.changeIntervals(siteId));
   }
 }
 
@@ -186,6 +194,7 @@ class SiteRows {
   readonly fast: Column[];
   readonly extra: Column | undefined;
   readonly cursor: StageCursor;
+  readonly revisions: RevisionCursor;
   private readonly quirkSeed: number;
   private readonly quirks: boolean;
   private readonly sparse: boolean;
@@ -230,6 +239,7 @@ class SiteRows {
     this.fast = this.main.filter((c) => c.fast);
     this.extra = choice.extra >= 0 ? bind(choice.extra) : undefined;
     this.cursor = model.timeline(siteId).cursor();
+    this.revisions = model.revisions(siteId);
     this.quirkSeed = hash2(siteSeed, 0x9e37);
   }
 
@@ -260,8 +270,16 @@ class SiteRows {
   }
 }
 
-/** Table index of a column's value at `t`, in stage entry `e` (never the site column). */
-function valueIndex(c: Column, t: number, e: StageEntry): number {
+/** Levels a correction moves a value by, per revision (prime, so it moves the value in tables of any other size). */
+const REVISION_STEP = 613;
+
+/**
+ * Table index of a column's value at `t`, in stage entry `e` (never the site column). `rev` is the second's
+ * revision (revisions.ts): a corrected second gets another level of the same series, so its values differ
+ * from the ones sent before the correction but stay in the series' range. Valves and the step counter
+ * follow the stage and are not corrected.
+ */
+function valueIndex(c: Column, t: number, e: StageEntry, rev: number): number {
   switch (c.kind) {
     case KIND_VALVE:
       return VALVES[e.code]![c.valve]!;
@@ -275,7 +293,8 @@ function valueIndex(c: Column, t: number, e: StageEntry): number {
       if (n === 1) return base;
       const w = SINE[(((t + c.phase) % c.period) * c.sineScale) | 0]!;
       const u = w + (hash2(c.hashSeed, t) * U32 - w) * c.noise;
-      return base + ((u * n) | 0);
+      const level = (u * n) | 0;
+      return base + (rev === 0 ? level : (level + rev * REVISION_STEP) % n);
     }
   }
 }
@@ -364,6 +383,7 @@ function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<
     for (const site of sites) {
       if (site.nextFrom(t) !== t) continue;
       const e = site.cursor.at(t);
+      const rev = site.revisions.at(t);
       const q = site.quirk(t);
       const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
       const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
@@ -377,10 +397,10 @@ function* rawRows(sites: readonly SiteRows[], chunker: RowCollector): Generator<
         } else if (c.series === nulled) {
           s += c.prefix + 'null';
         } else if (c.series !== missing) {
-          s += c.prefix + c.str[valueIndex(c, t, e)];
+          s += c.prefix + c.str[valueIndex(c, t, e, rev)];
         }
       }
-      if (extra) s += extra.prefix + extra.str[valueIndex(extra, t, e)];
+      if (extra) s += extra.prefix + extra.str[valueIndex(extra, t, e, rev)];
       const chunk = chunker.add(s + '}');
       if (chunk !== undefined) yield chunk;
     }
@@ -426,6 +446,7 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
       for (let u = site.nextFrom(b0); u <= b1; u = site.nextFrom(u + 1)) {
         any = true;
         const e = site.cursor.at(u);
+        const rev = site.revisions.at(u);
         const q = site.quirk(u);
         const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
         const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
@@ -440,7 +461,7 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
           if (c === site.extra ? !extra : c.series === missing || (fastOnly && !c.fast)) continue;
           a.seen = true;
           if (c.series === nulled) continue;
-          const v = c.num[valueIndex(c, u, e)]!;
+          const v = c.num[valueIndex(c, u, e, rev)]!;
           a.count++;
           a.sum += v;
           if (v < a.min) a.min = v;

@@ -146,7 +146,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clientId: options.clientId ?? 'mock-client-id',
     clientSecret: options.clientSecret ?? 'mock-client-secret',
     world,
-    model: new MeasurementModel(world.seed, options.rowShape ?? 'full', world.timelines),
+    model: new MeasurementModel(world.seed, options.rowShape ?? 'full', world.timelines, (siteId) => world.changeIntervals(siteId)),
     tokens,
     inflight: new InFlight(options.concurrencyLimit ?? 3),
     faults: new Faults(() => tokens.expireAll()),
