@@ -42,6 +42,8 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\bclientSecret\b/g, '--client-secret'],
   [/\bclientId\b/g, '--client-id'],
   [/^host:/, '--host:'],
+  [/^into:/, '--into:'],
+  [/\bcannot be combined with live\b/, 'cannot be combined with --live'],
 ];
 
 /** A ValidationError's message with the SDK's option names replaced by the CLI's flags. */

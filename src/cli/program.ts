@@ -9,6 +9,7 @@ import { registerData } from './commands/data';
 import { registerExport } from './commands/export';
 import { registerMock } from './commands/mock';
 import { registerResources } from './commands/resources';
+import { registerSync } from './commands/sync';
 import { registerWatch } from './commands/watch';
 import { cliIo } from './context';
 import { EXIT_USAGE, exitCodeOf, reportError } from './errors';
@@ -28,6 +29,8 @@ Examples:
   restream changes pad 697 --save changes.csv --confirm
   restream watch site 1112 --session-file ~/.restream-1112.json
   restream export --pads 697 --start 2025-10-01T00:00:00Z --end 2025-10-31T23:59:59Z --dir out/ --format parquet
+  restream sync --pads 697 --start 2025-10-01T00:00:00Z --into restream.duckdb   # again from cron: continues
+  restream sync --sites 1112 --start 2025-10-01T00:00:00Z --into postgres://me@db/ops --live
   restream mock
 
 Exit codes: 0 done, 1 API or I/O error, 2 usage error.`;
@@ -60,6 +63,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerWatch(program);
   registerExport(program);
+  registerSync(program);
   registerMock(program);
   return program;
 }

@@ -93,7 +93,7 @@ async function loadChunk(run: SyncRun, chunk: Chunk): Promise<void> {
       committed += rows;
       run.counts.rowsCommitted += rows;
       run.counts.backfillRows += rows;
-      checkpoint('commit');
+      checkpoint('commit', `site=${chunk.site}${complete ? ` through=${complete.end}` : ''}`);
       run.emit();
     };
     for await (const batch of data.batches({ signal: run.signal })) {

@@ -112,7 +112,7 @@ export class ChangeBook {
       if (replaces.length === 0) await writer.commit({ siteId, changes: applied });
       for (let i = 0; i < replaces.length; i++) {
         const range = replaces[i]!;
-        const loader = new SiteLoader(run.store, writer, siteId);
+        const loader = new SiteLoader(run.store, writer, siteId, 'change-stage');
         for await (const batch of new Data(run.ctx, [run.request(siteId, range)]).batches({ signal: run.signal })) await loader.add(batch.rows);
         await loader.flush();
         const rows = writer.staged;
@@ -125,7 +125,7 @@ export class ChangeBook {
       await writer.discard().catch(() => undefined);
       throw error;
     }
-    checkpoint('change-commit');
+    checkpoint('change-commit', `site=${siteId} changes=${ready.map((k) => k.change.id).join(',')}`);
 
     // Committed: now, and only now, the API may forget them.
     const byParent = new Map<string, { parent: ChangeParent; ids: number[] }>();
@@ -145,7 +145,7 @@ export class ChangeBook {
     }
     run.appliedChanges.push(...ids);
     this.#countPending();
-    checkpoint('change-confirm');
+    checkpoint('change-confirm', `site=${siteId} changes=${ids.join(',')}`);
     run.emit(true);
     return ids.length;
   }

@@ -18,6 +18,12 @@ import type { SyncTarget } from './target';
 
 type DuckDBModule = typeof DuckDB;
 
+/**
+ * Files this process has open. DuckDB's file lock keeps other processes out, but not a second instance in
+ * the same process (POSIX locks belong to the process), which would corrupt the file: refused here.
+ */
+const openFiles = new Set<string>();
+
 /** Rows per data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
 
@@ -108,11 +114,16 @@ export class DuckDBStore extends SqlStore {
 
   static async open(target: SyncTarget & { kind: 'duckdb' }, options: OpenOptions): Promise<DuckDBStore> {
     const duckdb = loadDriver<DuckDBModule>('@duckdb/node-api', target.display, 'a DuckDB target');
+    if (openFiles.has(target.path)) {
+      throw new DatabaseError(target.display, 'the database file is in use by another sync in this process; DuckDB lets one writer at a time open a file');
+    }
+    openFiles.add(target.path);
     let instance: DuckDB.DuckDBInstance;
     try {
       mkdirSync(path.dirname(target.path), { recursive: true });
       instance = await duckdb.DuckDBInstance.create(target.path, DUCKDB_CONFIG);
     } catch (error) {
+      openFiles.delete(target.path);
       throw describeOpenError(target, error);
     }
     let store: DuckDBStore | undefined;
@@ -123,7 +134,10 @@ export class DuckDBStore extends SqlStore {
       return store;
     } catch (error) {
       if (store) await store.close().catch(() => undefined);
-      else instance.closeSync();
+      else {
+        instance.closeSync();
+        openFiles.delete(target.path);
+      }
       throw error instanceof RestreamError ? error : store ? store.wrap(error, 'opening the database') : describeOpenError(target, error);
     }
   }
@@ -151,6 +165,7 @@ export class DuckDBStore extends SqlStore {
     }
     await (this.main as SqlSession).close();
     this.instance.closeSync();
+    if (this.target.kind === 'duckdb') openFiles.delete(this.target.path);
   }
 }
 

@@ -151,7 +151,7 @@ class SiteFollower {
     if (rows.length === 0) return;
     this.#pending = [];
     const { run, site } = this;
-    const loader = new SiteLoader(run.store, this.writer, site.id);
+    const loader = new SiteLoader(run.store, this.writer, site.id, 'live-stage');
     try {
       await loader.add(rows);
       await loader.flush();
@@ -164,7 +164,7 @@ class SiteFollower {
     run.counts.rowsCommitted += rows.length;
     run.counts.liveRows += rows.length;
     run.counts.liveCommits++;
-    checkpoint('live-commit');
+    checkpoint('live-commit', `site=${site.id} through=${loader.last}`);
     run.emit();
     if (!this.#stopping) await this.book.apply(site.id, this.writer, { onlyCovered: true });
   }

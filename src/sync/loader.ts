@@ -4,7 +4,7 @@
  * caller commits what is staged whenever it can say what the rows complete.
  */
 import type { Row } from '../data/stream';
-import { checkpoint } from './checkpoints';
+import { checkpoint, type CheckpointName } from './checkpoints';
 import { fillColumns, isSchemaNeeds } from './columns';
 import type { StoreWriter, SyncStore } from './store';
 
@@ -21,6 +21,8 @@ export class SiteLoader {
     private readonly store: SyncStore,
     readonly writer: StoreWriter,
     readonly siteId: number,
+    /** The checkpoint each staged batch passes (checkpoints.ts). */
+    private readonly point: CheckpointName = 'stage',
   ) {}
 
   /** Timestamp of the last row staged (the latest, while rows come in time order). */
@@ -67,7 +69,7 @@ export class SiteLoader {
       }
       await this.writer.stage(batch);
       this.#rows += batch.length;
-      checkpoint('stage');
+      checkpoint(this.point, `site=${this.siteId}`);
     }
   }
 }

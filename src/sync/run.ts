@@ -47,6 +47,7 @@ export class SyncRun {
   readonly appliedChanges: number[] = [];
   phase: SyncProgress['phase'] = 'backfill';
   #lastEmit = 0;
+  #trailing: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ctx: ClientContext,
@@ -79,15 +80,29 @@ export class SyncRun {
     return out;
   }
 
-  /** Reports progress: at most every 100 ms unless `force`. */
+  /** Reports progress: at most every 100 ms unless `force`; a report held back is sent when the 100 ms are up. */
   emit(force = false): void {
-    const onProgress = this.options.onProgress;
-    if (!onProgress) return;
-    const now = Date.now();
-    if (!force && now - this.#lastEmit < 100) return;
-    this.#lastEmit = now;
+    if (!this.options.onProgress) return;
+    const wait = this.#lastEmit + 100 - Date.now();
+    if (!force && wait > 0) {
+      if (!this.#trailing) {
+        this.#trailing = setTimeout(() => {
+          this.#trailing = undefined;
+          this.#report();
+        }, wait);
+        this.#trailing.unref();
+      }
+      return;
+    }
+    this.#report();
+  }
+
+  #report(): void {
+    if (this.#trailing) clearTimeout(this.#trailing);
+    this.#trailing = undefined;
+    this.#lastEmit = Date.now();
     const c = this.counts;
-    onProgress({
+    this.options.onProgress?.({
       phase: this.phase,
       rowsCommitted: c.rowsCommitted,
       rowsExpected: c.rowsExpected,
