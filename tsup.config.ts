@@ -20,4 +20,7 @@ export default defineConfig({
   shims: true,
   // Self-referencing classes (Site, Pad) would otherwise be named `_Site`, `_Pad` in the bundle.
   keepNames: true,
+  // The database drivers are optional dependencies, loaded at run time by `sync` (src/sync/drivers.ts):
+  // never bundled (DuckDB's is a native binding), never loaded unless a sync opens their kind of database.
+  external: ['@duckdb/node-api', 'pg', 'pg-copy-streams'],
 });

@@ -21,9 +21,6 @@ import { subtractRanges } from './ranges';
 import type { SyncRun } from './run';
 import type { TimeRange } from './store';
 
-/** Rows staged before an intermediate commit of a chunk. */
-export const UNIT_ROWS = 100_000;
-
 interface Chunk extends TimeRange {
   site: number;
 }
@@ -98,7 +95,7 @@ async function loadChunk(run: SyncRun, chunk: Chunk): Promise<void> {
     };
     for await (const batch of data.batches({ signal: run.signal })) {
       await loader.add(batch.rows);
-      if (writer.staged >= UNIT_ROWS) {
+      if (writer.staged >= run.store.commitRows) {
         await loader.flush();
         // Out-of-order rows would make "complete up to the last row" untrue: then only the chunk's end says it.
         const through = Math.min(chunk.end, loader.last);

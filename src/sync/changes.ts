@@ -99,7 +99,9 @@ export class ChangeBook {
 
     const replaces = mergeRanges(ready.map((k) => k.interval))
       .flatMap((r) => intersectRanges(r, covered))
-      .flatMap((r) => splitRange(r.start, r.end, run.options.chunkSeconds));
+      // Each piece is replaced in a transaction of its own: at most a chunk, and about as many seconds as the
+      // store commits rows at once (a site has a row a second).
+      .flatMap((r) => splitRange(r.start, r.end, Math.min(run.options.chunkSeconds, run.store.commitRows)));
     const applied: AppliedChange[] = ready.map((k) => ({
       id: k.change.id,
       siteId,

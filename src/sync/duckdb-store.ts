@@ -12,7 +12,8 @@ import type * as DuckDB from '@duckdb/node-api';
 import { RestreamError } from '../http/errors';
 import { loadDriver } from './drivers';
 import { DatabaseError } from './errors';
-import { SqlStore, STAGE, type SqlSession, type StagedBatch, type StagingSession } from './sql-store';
+import type { Column, ColumnBatch } from './columns';
+import { alignBatch, MEASUREMENTS, SqlStore, STAGE, StagingTable, upsertSql, type SqlSession, type StagedBatch, type StagingSession } from './sql-store';
 import type { OpenOptions } from './store';
 import type { SyncTarget } from './target';
 
@@ -28,20 +29,36 @@ const openFiles = new Set<string>();
 const CHUNK_ROWS = 2048;
 
 /**
- * The instance's settings. Committed rows stay in memory until a checkpoint writes them into the file;
- * checkpoints also rewrite the primary key's index, so a checkpoint per commit (DuckDB's 16 MB default)
- * costs more the bigger the table. 64 MB between checkpoints bounds both; the memory limit keeps DuckDB's
- * buffers (and so the process) small, spilling to a temp file beyond it.
+ * The instance's settings, measured with the sync bench (bench/sync.bench.ts). Committed rows stay in memory
+ * until a checkpoint writes them into the file, and a checkpoint also rewrites the primary key's index: a
+ * checkpoint every 32 MB of log (DuckDB's default is 16) halves their number at little memory. The memory
+ * limit caps DuckDB's buffers (beyond it they spill to a temp file); freed allocations are handed back to
+ * the system past 8 MB (DuckDB keeps 128 MB by default), by a background thread.
  */
 const DUCKDB_CONFIG: Record<string, string> = {
-  checkpoint_threshold: '64MB',
-  memory_limit: '256MB',
+  checkpoint_threshold: '32MB',
+  memory_limit: '128MB',
+  allocator_flush_threshold: '8MB',
+  allocator_background_threads: 'true',
 };
 
+/** Which key columns a data chunk starts with: the staging table's (`site_id`, `ts_epoch`) or `measurements`' (`site_id`, `ts`). */
+type KeyForm = 'epoch' | 'timestamptz';
+
 class DuckDBSession implements StagingSession {
+  /** Staged batches, kept until the commit appends them (bounded by the writer's commit size). */
+  #kept: ColumnBatch[] = [];
+  readonly #table = new StagingTable(this);
+  /** The data chunk appends reuse (for one column layout): its memory is native, outside the JS heap's accounting. */
+  #chunk: { signature: string; chunk: DuckDB.DuckDBDataChunk } | undefined;
+
   constructor(
     private readonly duckdb: DuckDBModule,
     private readonly connection: DuckDB.DuckDBConnection,
+    /** Plain appends straight into `measurements` (false when its columns do not start with the key). */
+    readonly appendsFirst: boolean,
+    /** Whether closing the session closes the connection (writers share the store's). */
+    private readonly owned: boolean,
   ) {}
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Array<Record<string, unknown>>> {
@@ -53,61 +70,113 @@ class DuckDBSession implements StagingSession {
     await this.connection.run(sql, params.length ? (params as DuckDB.DuckDBValue[]) : undefined);
   }
 
-  async appendStaged(batch: StagedBatch): Promise<void> {
+  async stage(batch: ColumnBatch): Promise<void> {
+    this.#kept.push(batch);
+  }
+
+  /**
+   * Appends the kept rows straight into `measurements` with the appender (the usual case: the rows' range is
+   * new to the table), or, for an upsert, into a staging table first and from there by primary key.
+   */
+  async merge(columns: readonly Column[], options: { upsert: boolean }): Promise<void> {
+    if (!options.upsert) {
+      await this.appendAll(MEASUREMENTS, columns, 'timestamptz');
+      return;
+    }
+    await this.#table.drop();
+    await this.#table.sync(columns);
+    await this.appendAll(STAGE, columns, 'epoch');
+    await this.exec(upsertSql(columns));
+    await this.#table.drop();
+  }
+
+  isKeyConflict(error: unknown): boolean {
+    return /duplicate key|violates primary key|PRIMARY KEY or UNIQUE constraint/i.test(String((error as Error)?.message ?? error));
+  }
+
+  async clear(): Promise<void> {
+    this.#kept = [];
+  }
+
+  private chunkFor(columns: readonly Column[], keys: KeyForm, n: number): DuckDB.DuckDBDataChunk {
     const d = this.duckdb;
-    const types = [d.INTEGER, d.DOUBLE, ...batch.columns.map((c) => (c.type === 'double' ? d.DOUBLE : d.VARCHAR))];
-    const appender = await this.connection.createAppender(STAGE);
+    const signature = `${keys}:${columns.map((c) => c.type[0]).join('')}`;
+    if (this.#chunk?.signature !== signature) {
+      const types = [d.INTEGER, keys === 'epoch' ? d.DOUBLE : d.TIMESTAMPTZ, ...columns.map((c) => (c.type === 'double' ? d.DOUBLE : d.VARCHAR))];
+      this.#chunk = { signature, chunk: d.DuckDBDataChunk.create(types) };
+    }
+    const chunk = this.#chunk.chunk;
+    chunk.reset();
+    chunk.rowCount = n;
+    return chunk;
+  }
+
+  /** Appends every kept batch to `table`, a data chunk (2048 rows, column by column) per appender call. */
+  private async appendAll(table: string, columns: readonly Column[], keys: KeyForm): Promise<void> {
+    const appender = await this.connection.createAppender(table);
     try {
-      for (let from = 0; from < batch.length; from += CHUNK_ROWS) {
-        const n = Math.min(CHUNK_ROWS, batch.length - from);
-        const chunk = d.DuckDBDataChunk.create(types, n);
-        const site = chunk.getColumnVector(0) as DuckDB.DuckDBIntegerVector;
-        const ts = chunk.getColumnVector(1) as DuckDB.DuckDBDoubleVector;
-        for (let i = 0; i < n; i++) {
-          site.setItem(i, batch.siteId);
-          ts.setItem(i, batch.ts[from + i]!);
+      for (const kept of this.#kept) {
+        const batch = alignBatch(kept, columns);
+        for (let from = 0; from < batch.length; from += CHUNK_ROWS) {
+          const n = Math.min(CHUNK_ROWS, batch.length - from);
+          const chunk = this.chunkFor(columns, keys, n);
+          fillChunk(chunk, batch, from, n, keys);
+          appender.appendDataChunk(chunk);
         }
-        site.flush();
-        ts.flush();
-        for (let k = 0; k < batch.vectors.length; k++) {
-          const source = batch.vectors[k]!;
-          if (source.type === 'double') {
-            const v = chunk.getColumnVector(k + 2) as DuckDB.DuckDBDoubleVector;
-            const values = source.values;
-            const valid = source.valid;
-            for (let i = 0; i < n; i++) v.setItem(i, valid[from + i] ? values[from + i]! : null);
-            v.flush();
-          } else {
-            const v = chunk.getColumnVector(k + 2) as DuckDB.DuckDBVarCharVector;
-            const values = source.values;
-            for (let i = 0; i < n; i++) v.setItem(i, values[from + i] ?? null);
-            v.flush();
-          }
-        }
-        appender.appendDataChunk(chunk);
       }
     } finally {
       appender.closeSync();
     }
   }
 
-  async clearStaging(): Promise<{ dropped: boolean }> {
-    // Dropped rather than emptied: a temporary table's deleted rows keep their memory until it goes.
-    await this.connection.run(`DROP TABLE IF EXISTS ${STAGE}`);
-    return { dropped: true };
-  }
-
   async close(): Promise<void> {
-    this.connection.closeSync();
+    this.#kept = [];
+    if (this.owned) this.connection.closeSync();
+  }
+}
+
+/** Rows `[from, from + n)` of `batch` into `chunk`, column by column. */
+function fillChunk(chunk: DuckDB.DuckDBDataChunk, batch: StagedBatch, from: number, n: number, keys: KeyForm): void {
+  const site = chunk.getColumnVector(0) as DuckDB.DuckDBIntegerVector;
+  for (let i = 0; i < n; i++) site.setItem(i, batch.siteId);
+  site.flush();
+  if (keys === 'epoch') {
+    const ts = chunk.getColumnVector(1) as DuckDB.DuckDBDoubleVector;
+    for (let i = 0; i < n; i++) ts.setItem(i, batch.ts[from + i]!);
+    ts.flush();
+  } else {
+    const ts = chunk.getColumnVector(1) as DuckDB.DuckDBTimestampTZVector;
+    for (let i = 0; i < n; i++) ts.setItem(i, { micros: BigInt(Math.round(batch.ts[from + i]! * 1e6)) } as DuckDB.DuckDBTimestampTZValue);
+    ts.flush();
+  }
+  for (let k = 0; k < batch.vectors.length; k++) {
+    const source = batch.vectors[k]!;
+    if (source.type === 'double') {
+      const v = chunk.getColumnVector(k + 2) as DuckDB.DuckDBDoubleVector;
+      const values = source.values;
+      const valid = source.valid;
+      for (let i = 0; i < n; i++) v.setItem(i, valid[from + i] ? values[from + i]! : null);
+      v.flush();
+    } else {
+      const v = chunk.getColumnVector(k + 2) as DuckDB.DuckDBVarCharVector;
+      const values = source.values;
+      for (let i = 0; i < n; i++) v.setItem(i, values[from + i] ?? null);
+      v.flush();
+    }
   }
 }
 
 export class DuckDBStore extends SqlStore {
+  /** Staged rows wait in this process until the commit: about 6 MB of columns for 40 fields. */
+  readonly commitRows = 16_384;
+
   private constructor(
     target: SyncTarget,
     main: DuckDBSession,
     private readonly duckdb: DuckDBModule,
     private readonly instance: DuckDB.DuckDBInstance,
+    /** The one connection: DuckDB writes one transaction at a time anyway, and commits are serialised. */
+    private readonly connection: DuckDB.DuckDBConnection,
   ) {
     super(target, main);
   }
@@ -128,8 +197,9 @@ export class DuckDBStore extends SqlStore {
     }
     let store: DuckDBStore | undefined;
     try {
-      const main = new DuckDBSession(duckdb, await instance.connect());
-      store = new DuckDBStore(target, main, duckdb, instance);
+      const connection = await instance.connect();
+      const main = new DuckDBSession(duckdb, connection, false, true);
+      store = new DuckDBStore(target, main, duckdb, instance, connection);
       await store.init(options);
       return store;
     } catch (error) {
@@ -142,12 +212,12 @@ export class DuckDBStore extends SqlStore {
     }
   }
 
+  /**
+   * A writer keeps its staged rows in this process and writes them at the commit, under the store's lock,
+   * on the store's connection: per-writer connections would only add DuckDB's per-connection buffers.
+   */
   protected async connectWriter(): Promise<StagingSession> {
-    try {
-      return new DuckDBSession(this.duckdb, await this.instance.connect());
-    } catch (error) {
-      throw this.wrap(error, 'opening a connection');
-    }
+    return new DuckDBSession(this.duckdb, this.connection, this.keysFirst, false);
   }
 
   wrap(error: unknown, doing: string): unknown {

@@ -14,7 +14,8 @@ import type * as PgCopyStreams from 'pg-copy-streams';
 import { RestreamError } from '../http/errors';
 import { loadDriver } from './drivers';
 import { DatabaseError } from './errors';
-import { MEASUREMENTS, SqlStore, STAGE, type SqlSession, type StagedBatch, type StagingSession } from './sql-store';
+import type { Column, ColumnBatch, ColumnLayout } from './columns';
+import { alignBatch, MEASUREMENTS, SqlStore, STAGE, StagingTable, upsertSql, type SqlSession, type StagedBatch, type StagingSession } from './sql-store';
 import type { OpenOptions } from './store';
 import type { SyncTarget } from './target';
 
@@ -44,14 +45,27 @@ class PgSession implements StagingSession {
     await this.client.query(sql, params as unknown[]);
   }
 
-  async appendStaged(batch: StagedBatch): Promise<void> {
+  /** Rows are copied into the staging table as they come, so they wait on the server, not in this process. */
+  readonly appendsFirst = false;
+  readonly #table = new StagingTable(this);
+
+  async stage(batch: ColumnBatch, layout: ColumnLayout): Promise<void> {
+    await this.#table.sync(layout.columns);
     const stream = this.client.query(this.drivers.copyFrom(`COPY ${STAGE} FROM STDIN (FORMAT binary)`));
-    await pipeline(Readable.from([binaryCopy(batch)]), stream);
+    await pipeline(Readable.from([binaryCopy(alignBatch(batch, this.#table.columns))]), stream);
   }
 
-  async clearStaging(): Promise<{ dropped: boolean }> {
-    await this.client.query(`TRUNCATE ${STAGE}`);
-    return { dropped: false };
+  async merge(columns: readonly Column[]): Promise<void> {
+    await this.#table.sync(columns);
+    await this.exec(upsertSql(columns));
+  }
+
+  isKeyConflict(): boolean {
+    return false;
+  }
+
+  async clear(): Promise<void> {
+    if (this.#table.exists) await this.client.query(`TRUNCATE ${STAGE}`);
   }
 
   async close(): Promise<void> {
@@ -60,6 +74,9 @@ class PgSession implements StagingSession {
 }
 
 export class PostgresStore extends SqlStore {
+  /** Staged rows wait on the server, in the staging table. */
+  readonly commitRows = 100_000;
+
   private constructor(
     target: SyncTarget,
     main: PgSession,

@@ -10,8 +10,9 @@
  *   restream_sync_live      per site, the live stream's session key and the time of its last committed row
  *   restream_sync_changes   data changes whose corrected rows are committed, and when they were confirmed
  *
- * A commit stages rows in a temporary table on the writer's own connection, then, in one transaction:
- * deletes the replaced range (corrections), upserts the staged rows by primary key, and writes the
+ * A writer stages rows on its own connection (how is the driver's business: PostgreSQL copies them into a
+ * temporary table as they come, DuckDB keeps them until the commit), then commits, in one transaction:
+ * deletes the replaced range (corrections), writes the staged rows by primary key, and writes the
  * bookkeeping. Commits and schema changes are serialised, so a column is never added under a running merge.
  */
 import { ValidationError } from '../http/errors';
@@ -34,12 +35,22 @@ export interface SqlSession {
   close(): Promise<void>;
 }
 
-/** A writer's connection: it also appends to its temporary staging table in bulk. */
+/** A writer's connection: it also stages rows in bulk, and writes them into `measurements` at the commit. */
 export interface StagingSession extends SqlSession {
-  /** Appends the batch (already in the staging table's column order and types) to `restream_sync_stage`. */
-  appendStaged(batch: StagedBatch): Promise<void>;
-  /** Empties the staging table (or drops it: then `dropped` is true and it is created again when needed). */
-  clearStaging(): Promise<{ dropped: boolean }>;
+  /** Whether a plain append (`merge` without `upsert`) is tried first; it fails with a key conflict when a row exists. */
+  readonly appendsFirst: boolean;
+  /** Takes a batch for the next commit, in `layout`'s columns (the table's now). */
+  stage(batch: ColumnBatch, layout: ColumnLayout): Promise<void>;
+  /**
+   * Inside the commit's transaction: writes every staged row into `measurements`, whose value columns are
+   * `columns`. With `upsert`, a row whose key exists replaces it (every column); without, the rows are
+   * appended and a key that exists fails the statement (see `isKeyConflict`).
+   */
+  merge(columns: readonly Column[], options: { upsert: boolean }): Promise<void>;
+  /** Whether `error` is a primary-key conflict of an append. */
+  isKeyConflict(error: unknown): boolean;
+  /** Forgets what is staged. */
+  clear(): Promise<void>;
 }
 
 /** Rows in the staging table's columns: `site_id`, `ts_epoch`, then `columns`. */
@@ -80,12 +91,15 @@ const BOOKKEEPING_DDL = [
 const EPOCH = (column: string): string => `CAST(extract(epoch FROM ${column}) AS DOUBLE PRECISION)`;
 
 export abstract class SqlStore implements SyncStore {
+  abstract readonly commitRows: number;
   #layout = new ColumnLayout([]);
   readonly #complete = new Map<number, TimeRange[]>();
   readonly #live = new Map<number, LiveRecord>();
   readonly #lock = new KeyedLimiter(1);
   readonly #writers = new Set<SqlWriter>();
   #closed = false;
+  /** Whether `measurements` starts with its key columns (`site_id`, `ts`): a plain append then fits its column order. */
+  protected keysFirst = true;
 
   protected constructor(
     readonly target: SyncTarget,
@@ -187,6 +201,7 @@ export abstract class SqlStore implements SyncStore {
       )
     ).map((r) => String(r.column_name));
     const types = new Map(rows.map((r) => [String(r.column_name), typeOfDataType(String(r.data_type))]));
+    this.keysFirst = String(rows[0]?.column_name) === 'site_id' && String(rows[1]?.column_name) === 'ts';
     const described = rows.map((r) => `${String(r.column_name)} ${String(r.data_type).toLowerCase()}`);
     const keyOk = key.length === 2 && key[0] === 'site_id' && key[1] === 'ts' && types.get('site_id') === 'integer' && types.get('ts') === 'timestamptz';
     if (!keyOk) {
@@ -263,39 +278,45 @@ export abstract class SqlStore implements SyncStore {
     });
   }
 
-  /** @internal The commit of a writer: in one transaction, under the store's lock. */
+  /**
+   * @internal The commit of a writer: in one transaction, under the store's lock. A driver that appends
+   * first (DuckDB) does it again with an upsert when a staged row's key exists already.
+   */
   async commitFrom(writer: SqlWriter, session: StagingSession, unit: CommitUnit): Promise<void> {
     await this.exclusive(async () => {
-      const layout = this.#layout;
+      const columns = this.#layout.columns;
       const staged = writer.staged > 0;
-      if (staged) await writer.syncStaging(layout);
       let merged: TimeRange[] | undefined;
-      await session.exec('BEGIN');
-      try {
-        if (unit.replace) {
-          await session.exec(`DELETE FROM ${MEASUREMENTS} WHERE site_id = $1 AND ts >= to_timestamp($2) AND ts <= to_timestamp($3)`, [unit.siteId, unit.replace.start, unit.replace.end]);
-        }
-        if (staged) await session.exec(upsertSql(layout.columns));
-        if (unit.complete) {
-          const ranges = mergeRanges([...this.complete(unit.siteId), unit.complete]);
-          merged = ranges;
-          await session.exec(`DELETE FROM restream_sync_complete WHERE site_id = $1`, [unit.siteId]);
-          for (const r of ranges) {
-            await session.exec(`INSERT INTO restream_sync_complete (site_id, from_ts, through_ts) VALUES ($1, to_timestamp($2), to_timestamp($3))`, [unit.siteId, r.start, r.end]);
+      for (const upsert of session.appendsFirst ? [false, true] : [true]) {
+        await session.exec('BEGIN');
+        try {
+          if (unit.replace) {
+            await session.exec(`DELETE FROM ${MEASUREMENTS} WHERE site_id = $1 AND ts >= to_timestamp($2) AND ts <= to_timestamp($3)`, [unit.siteId, unit.replace.start, unit.replace.end]);
           }
+          if (staged) await session.merge(columns, { upsert });
+          if (unit.complete) {
+            const ranges = mergeRanges([...this.complete(unit.siteId), unit.complete]);
+            merged = ranges;
+            await session.exec(`DELETE FROM restream_sync_complete WHERE site_id = $1`, [unit.siteId]);
+            for (const r of ranges) {
+              await session.exec(`INSERT INTO restream_sync_complete (site_id, from_ts, through_ts) VALUES ($1, to_timestamp($2), to_timestamp($3))`, [unit.siteId, r.start, r.end]);
+            }
+          }
+          if (unit.live) {
+            await session.exec(
+              `INSERT INTO restream_sync_live (site_id, session_key, position_ts, updated_at) VALUES ($1, $2, to_timestamp($3), now()) ` +
+                `ON CONFLICT (site_id) DO UPDATE SET session_key = excluded.session_key, position_ts = excluded.position_ts, updated_at = excluded.updated_at`,
+              [unit.siteId, unit.live.sessionKey, unit.live.position],
+            );
+          }
+          for (const c of unit.changes ?? []) await recordChange(session, c);
+          await session.exec('COMMIT');
+          break;
+        } catch (error) {
+          await session.exec('ROLLBACK').catch(() => undefined);
+          if (!upsert && session.isKeyConflict(error)) continue;
+          throw this.wrap(error, `committing rows of site ${unit.siteId}`);
         }
-        if (unit.live) {
-          await session.exec(
-            `INSERT INTO restream_sync_live (site_id, session_key, position_ts, updated_at) VALUES ($1, $2, to_timestamp($3), now()) ` +
-              `ON CONFLICT (site_id) DO UPDATE SET session_key = excluded.session_key, position_ts = excluded.position_ts, updated_at = excluded.updated_at`,
-            [unit.siteId, unit.live.sessionKey, unit.live.position],
-          );
-        }
-        for (const c of unit.changes ?? []) await recordChange(session, c);
-        await session.exec('COMMIT');
-      } catch (error) {
-        await session.exec('ROLLBACK').catch(() => undefined);
-        throw this.wrap(error, `committing rows of site ${unit.siteId}`);
       }
       if (merged) this.#complete.set(unit.siteId, merged);
       if (unit.live) this.#live.set(unit.siteId, { sessionKey: unit.live.sessionKey, position: unit.live.position });
@@ -319,8 +340,11 @@ async function recordChange(session: SqlSession, c: AppliedChange): Promise<void
   );
 }
 
-/** Staged rows into `measurements`: inserted, or replacing the row with the same key (every column). */
-function upsertSql(columns: readonly Column[]): string {
+/**
+ * The statement that moves the staging table's rows into `measurements`: inserted, or replacing the row with
+ * the same key (every column: the row becomes what the API sent last).
+ */
+export function upsertSql(columns: readonly Column[]): string {
   const names = columns.map((c) => ident(c.name));
   const list = ['site_id', 'ts', ...names].join(', ');
   const select = ['site_id', 'to_timestamp(ts_epoch)', ...names].join(', ');
@@ -344,10 +368,58 @@ export function alignBatch(batch: ColumnBatch, columns: readonly Column[]): Stag
   return { siteId: batch.siteId, length: n, ts: batch.ts, columns, vectors };
 }
 
+/**
+ * A temporary staging table on one connection (`restream_sync_stage`: `site_id`, `ts_epoch`, then value
+ * columns), created when first needed and brought to the table's columns as they change.
+ */
+export class StagingTable {
+  /** The table's value columns; undefined until it is created. */
+  #columns: Column[] | undefined;
+
+  constructor(private readonly session: SqlSession) {}
+
+  /** The staging table's value columns now (after `sync`). */
+  get columns(): readonly Column[] {
+    return this.#columns ?? [];
+  }
+
+  /** Whether the table exists on the connection. */
+  get exists(): boolean {
+    return this.#columns !== undefined;
+  }
+
+  /** Creates the table, or adds and re-types its columns to match `columns`. */
+  async sync(columns: readonly Column[]): Promise<void> {
+    const s = this.session;
+    if (!this.#columns) {
+      const defs = columns.map((c) => `, ${ident(c.name)} ${SQL_TYPE[c.type]}`).join('');
+      await s.exec(`CREATE TEMP TABLE ${STAGE} (site_id INTEGER NOT NULL, ts_epoch DOUBLE PRECISION NOT NULL${defs})`);
+      this.#columns = columns.map((c) => ({ ...c }));
+      return;
+    }
+    const mine = new Map(this.#columns.map((c) => [c.name, c]));
+    for (const c of columns) {
+      const have = mine.get(c.name);
+      if (!have) {
+        await s.exec(`ALTER TABLE ${STAGE} ADD COLUMN ${ident(c.name)} ${SQL_TYPE[c.type]}`);
+        this.#columns.push({ ...c });
+      } else if (have.type !== c.type) {
+        await s.exec(`ALTER TABLE ${STAGE} ALTER COLUMN ${ident(c.name)} SET DATA TYPE TEXT USING CAST(${ident(c.name)} AS TEXT)`);
+        have.type = c.type;
+      }
+    }
+  }
+
+  /** Drops the table; `sync` creates it again. */
+  async drop(): Promise<void> {
+    this.#columns = undefined;
+    await this.session.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+  }
+}
+
+/** Stages a site's rows on its own connection and commits them through the store. */
 class SqlWriter implements StoreWriter {
   #staged = 0;
-  /** The staging table's value columns; undefined until it is created. */
-  #columns: Column[] | undefined;
   #closed = false;
 
   constructor(
@@ -359,37 +431,10 @@ class SqlWriter implements StoreWriter {
     return this.#staged;
   }
 
-  /** Creates the staging table, or brings it to `layout`'s columns. */
-  async syncStaging(layout: ColumnLayout): Promise<void> {
-    const s = this.session;
-    try {
-      if (!this.#columns) {
-        const cols = layout.columns.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`);
-        await s.exec(`CREATE TEMP TABLE ${STAGE} (site_id INTEGER NOT NULL, ts_epoch DOUBLE PRECISION NOT NULL${cols.map((c) => `, ${c}`).join('')})`);
-        this.#columns = layout.columns.map((c) => ({ ...c }));
-        return;
-      }
-      const mine = new Map(this.#columns.map((c) => [c.name, c]));
-      for (const c of layout.columns) {
-        const have = mine.get(c.name);
-        if (!have) {
-          await s.exec(`ALTER TABLE ${STAGE} ADD COLUMN ${ident(c.name)} ${SQL_TYPE[c.type]}`);
-          this.#columns.push({ ...c });
-        } else if (have.type !== c.type) {
-          await s.exec(`ALTER TABLE ${STAGE} ALTER COLUMN ${ident(c.name)} SET DATA TYPE TEXT USING CAST(${ident(c.name)} AS TEXT)`);
-          have.type = c.type;
-        }
-      }
-    } catch (error) {
-      throw this.store.wrap(error, 'preparing the staging table');
-    }
-  }
-
   async stage(batch: ColumnBatch): Promise<void> {
     if (batch.length === 0) return;
-    await this.syncStaging(this.store.layout());
     try {
-      await this.session.appendStaged(alignBatch(batch, this.#columns!));
+      await this.session.stage(batch, this.store.layout());
     } catch (error) {
       throw this.store.wrap(error, `staging rows of site ${batch.siteId}`);
     }
@@ -405,10 +450,9 @@ class SqlWriter implements StoreWriter {
     if (this.#staged === 0) return;
     this.#staged = 0;
     try {
-      const { dropped } = await this.session.clearStaging();
-      if (dropped) this.#columns = undefined;
+      await this.session.clear();
     } catch (error) {
-      throw this.store.wrap(error, 'clearing the staging table');
+      throw this.store.wrap(error, 'clearing staged rows');
     }
   }
 

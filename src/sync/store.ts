@@ -52,6 +52,11 @@ export interface OpenOptions {
 /** The database side of a sync. */
 export interface SyncStore {
   readonly target: SyncTarget;
+  /**
+   * Rows a writer stages before it commits, where the caller may choose (a backfill chunk, a correction's
+   * range in seconds): bounds what a writer holds, in the process or on the server.
+   */
+  readonly commitRows: number;
   /** The table's value columns now. */
   layout(): ColumnLayout;
   /** The site's complete ranges, merged and ascending. */

@@ -208,6 +208,26 @@ describe.each(['duckdb', 'postgres'] as const)('sync into %s', (kind) => {
     expect(tables).toEqual([]);
   });
 
+  it('adopts an existing measurements table with the same key, writing rows by key (a row there is replaced, not duplicated)', async () => {
+    // Key columns last, and a row of the range already there with another value.
+    await target.query(`CREATE TABLE measurements (tds DOUBLE PRECISION, ts TIMESTAMPTZ NOT NULL, site_id INTEGER NOT NULL, PRIMARY KEY (site_id, ts))`);
+    await target.query(`INSERT INTO measurements (site_id, ts, tds) VALUES (1112, to_timestamp(${DAY0 + 30}), -1)`);
+    const rs = client(mock);
+    await rs.sync({ sites: [1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + 599), into: target.into, chunk: '5m' });
+    expect(await target.table()).toEqual(await straightDownload(rs, [1112], DAY0, DAY0 + 599));
+  });
+
+  it('writes by key where rows exist already: a range synced again by other means replaces its rows', async () => {
+    const rs = client(mock);
+    await rs.sync({ sites: [1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + 599), into: target.into, chunk: '5m' });
+    // Forget that the range is complete: the next run downloads it again onto the same keys.
+    await target.query(`DELETE FROM restream_sync_complete`);
+    await target.query(`UPDATE measurements SET tds = -1 WHERE ts = to_timestamp(${DAY0 + 30})`);
+    const again = await rs.sync({ sites: [1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + 599), into: target.into, chunk: '5m' });
+    expect(again.backfill.rows).toBe(600);
+    expect(await target.table()).toEqual(await straightDownload(rs, [1112], DAY0, DAY0 + 599));
+  });
+
   it('refuses other fields than the database was synced with', async () => {
     const rs = client(mock);
     await rs.sync({ sites: [1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + 59), fields: 'tds,slurry_ph_flowing', into: target.into });
