@@ -31,6 +31,8 @@ export type SyncTarget =
 
 const ACCEPTED = "a path ending in .duckdb (DuckDB, e.g. ./restream.duckdb) or a postgres:// or postgresql:// URL (PostgreSQL)";
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+/** `md:`, `s3:`... but not a Windows drive letter (`C:`): DuckDB would read such a prefix as a remote database. */
+const PREFIX = /^[a-z][a-z0-9+.-]+:/i;
 
 /** The URL with its password masked, for messages. */
 export function maskUrl(url: string): string {
@@ -53,7 +55,7 @@ export function parseTarget(into: unknown): SyncTarget {
     const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
     return { kind: 'postgres', url: value, display: maskUrl(value), ...(password ? { password } : {}) };
   }
-  if (scheme === undefined && /\.duckdb$/i.test(value)) return duckdb(value);
+  if (scheme === undefined && !PREFIX.test(value) && /\.duckdb$/i.test(value)) return duckdb(value);
   throw new ValidationError('into', `must be ${ACCEPTED}, got '${maskUrl(value)}'`);
 }
 

@@ -4,10 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { MockServer } from '../../src/mock';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'src', 'cli.ts');
+/** tsx's loader by path, so the command runs from any folder (a test's temp folder as its working directory). */
+const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 export class CliProcess {
   stdout = '';
@@ -67,11 +70,11 @@ export class CliProcess {
 }
 
 /** Starts `restream <args>` against the mock; `env` adds variables (checkpoints, halts). */
-export function startCli(mock: MockServer, args: string[], env: Record<string, string> = {}): CliProcess {
+export function startCli(mock: MockServer, args: string[], env: Record<string, string> = {}, cwd = ROOT): CliProcess {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(base)) if (k.startsWith('RESTREAM_') || k.startsWith('PG')) delete base[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
     env: { ...base, RESTREAM_HOST: mock.url, RESTREAM_CLIENT_ID: mock.clientId, RESTREAM_CLIENT_SECRET: mock.clientSecret, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,8 +82,8 @@ export function startCli(mock: MockServer, args: string[], env: Record<string, s
 }
 
 /** Runs `restream <args>` to its end. */
-export async function runCli(mock: MockServer, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = startCli(mock, args, env);
+export async function runCli(mock: MockServer, args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(mock, args, env, cwd);
   const { code } = await cli.exited;
   return { code, stdout: cli.stdout, stderr: cli.stderr };
 }
