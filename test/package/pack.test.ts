@@ -180,6 +180,14 @@ ${load}
     expectRun(await exec(process.execPath, ['cjs.cjs'], project));
   });
 
+  it('loads no database driver until a sync opens a database', async () => {
+    writeFileSync(
+      path.join(project, 'drivers.cjs'),
+      `require('restream-datastore');\nconsole.log(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\/](@duckdb|pg|pg-copy-streams)[\\/]/.test(f))));\n`,
+    );
+    expect(JSON.parse(ok(await exec(process.execPath, ['drivers.cjs'], project), 'drivers.cjs').stdout)).toEqual([]);
+  });
+
   it('through its types: tsc (module nodenext) accepts a consumer, CommonJS and ESM, and rejects a type error', async () => {
     const consumer = `
 import { Restream, NotFoundError, ValidationError, type Site, type Row, type DataFilters } from 'restream-datastore';
@@ -267,6 +275,10 @@ export async function main(): Promise<number> {
       expect(data.stdout.trimEnd().split('\n')).toHaveLength(5);
       const usage = await exec(bin, ['data', 'site', 'x'], project, env);
       expect(usage.code).toBe(2);
+      // sync with the DuckDB default: a plain install brings the driver (an optional dependency), nothing else to do.
+      const sync = ok(await exec(bin, ['sync', '--sites', '1112', ...window], project, env), 'restream sync');
+      expect(sync.stdout).toMatch(/^synced 1 site into .*restream\.duckdb: 5 rows committed/);
+      expect(existsSync(path.join(project, 'restream.duckdb'))).toBe(true);
     } finally {
       const exited = new Promise((resolve) => server.once('close', resolve));
       server.kill('SIGTERM');
