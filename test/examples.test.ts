@@ -65,7 +65,15 @@ const expectations: Record<string, RegExp> = {
   'errors.ts': /bad startDatetime:[\s\S]*404 GET \/external\/thirdparty\/v1\/sites\/999999\//,
   'mock-in-tests.ts': /3 pads after 2 injected 503s/,
   'live.ts': /20 live rows on session [0-9a-f]{32}/,
+  'sync.ts': /\d+ rows committed\n3 sites complete through \d{4}-\d\d-\d\dT[\d:.]+Z; \d+ data changes applied/,
 };
+
+/** The output file an example is given: a DuckDB file for sync, a folder for live, else a data file. */
+function outputOf(file: string): string {
+  if (file === 'live.ts') return path.join(dir, 'sessions');
+  if (file === 'sync.ts') return path.join(dir, 'sync.duckdb');
+  return path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`);
+}
 
 describe('examples', () => {
   it('has an expectation for every example file', async () => {
@@ -74,7 +82,7 @@ describe('examples', () => {
   });
 
   it.each(Object.keys(expectations))('%s runs against the mock server', async (file) => {
-    const out = file === 'live.ts' ? path.join(dir, 'sessions') : path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : 'ndjson'}`);
+    const out = outputOf(file);
     const live = file === 'live.ts' ? await startLiveMock() : undefined;
     const result = await run(file, [out], live ?? mock).finally(() => live?.stop());
     expect(result.stderr.replace(/^retry .*\n/gm, '')).toBe('');
