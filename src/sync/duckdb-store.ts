@@ -32,14 +32,17 @@ const CHUNK_ROWS = 2048;
  * The instance's settings, measured with the sync bench (bench/sync.bench.ts). Committed rows stay in memory
  * until a checkpoint writes them into the file, and a checkpoint also rewrites the primary key's index: a
  * checkpoint every 32 MB of log (DuckDB's default is 16) halves their number at little memory. The memory
- * limit caps DuckDB's buffers (beyond it they spill to a temp file); freed allocations are handed back to
- * the system past 8 MB (DuckDB keeps 128 MB by default), by a background thread.
+ * limit caps DuckDB's buffers (beyond it they spill to a temp file; 64 MB cost a tenth of the speed); freed
+ * allocations go back to the system past 8 MB (DuckDB keeps 128 MB by default), by a background thread. One
+ * worker thread: the commits are serial, the parsing is the process's own thread, and a second DuckDB thread
+ * bought no speed on the bench but 50 MB of peak memory and more CPU.
  */
 const DUCKDB_CONFIG: Record<string, string> = {
   checkpoint_threshold: '32MB',
   memory_limit: '128MB',
   allocator_flush_threshold: '8MB',
   allocator_background_threads: 'true',
+  threads: '1',
 };
 
 /** Which key columns a data chunk starts with: the staging table's (`site_id`, `ts_epoch`) or `measurements`' (`site_id`, `ts`). */
