@@ -29,4 +29,7 @@ export default defineConfig({
   // d3-scale/d3-shape/d3-time-format (the plot's scales, ticks and paths) are ES modules only: bundled, so
   // the CommonJS build runs on every Node 20 without require(esm). They are build-time dependencies.
   noExternal: [/^d3-/, 'internmap'],
+  // The database drivers are optional dependencies, loaded at run time by `sync` (src/sync/drivers.ts):
+  // never bundled (DuckDB's is a native binding), never loaded unless a sync opens their kind of database.
+  external: ['@duckdb/node-api', 'pg', 'pg-copy-streams'],
 });

@@ -5,6 +5,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Restream } from '../src';
 import { startMockServer } from '../src/mock';
 
@@ -104,9 +105,44 @@ async function main(): Promise<void> {
     const page = await plotData.plot(path.join(out, `site-${site.id}-12h.html`));
     note(`the same as an interactive page (zoom, cursor; no internet needed) → ${page.path}`);
 
+    say('8. A local copy that stays correct: the pad synced into DuckDB, then a correction applied');
+    const db = path.join(out, 'restream.duckdb');
+    const syncEnd = new Date(end.getTime());
+    const syncStart = new Date(syncEnd.getTime() - 1_799_000);
+    const window = { pads: [pad.id], startDatetime: syncStart, endDatetime: syncEnd, into: db, chunk: '10m' };
+    const first = await rs.sync(window);
+    note(`${first.rows} rows of sites ${first.sites.join(', ')} → ${db} (table measurements, one column per field)`);
+    note(`run again (from cron), it continues from where the table stands: ${(await rs.sync(window)).rows} new rows this time`);
+    // Five minutes of one site, corrected upstream: the data-change log says so, and the API's rows change.
+    const fixFrom = new Date(syncStart.getTime() + 600_000);
+    const fixTo = new Date(fixFrom.getTime() + 299_000);
+    const probe = `SELECT strftime(ts, '%H:%M:%S') AS time, round(tds, 3) AS tds FROM measurements WHERE site_id = ${site.id} AND ts >= '${fixFrom.toISOString()}' ORDER BY ts LIMIT 3`;
+    const before = await duckdb(db, probe);
+    const [change] = mock.realtime.pushDataChange(site.id, { start_date: fixFrom.toISOString(), end_date: fixTo.toISOString() });
+    const fixed = await rs.sync(window);
+    note(`change ${change!.id} (site ${site.id}, ${fixFrom.toISOString().slice(11, 19)}–${fixTo.toISOString().slice(11, 19)}): re-pulled, replaced in one transaction, then confirmed (${fixed.changes.ids.join(', ')})`);
+    const after = await duckdb(db, probe);
+    note(`${db}: ${probe.replace(/\s+/g, ' ')}`);
+    note('time      tds before  tds after');
+    before.forEach((row, i) => note(`${String(row.time)}  ${String(row.tds).padEnd(10)}  ${String(after[i]?.tds)}`));
+    note('the same query in the duckdb shell, or psql against a postgres:// target: see the README\'s "Sync" section');
+
     say(`Done. The files are in ${out}`);
   } finally {
     await mock.close();
+  }
+}
+
+/** Runs one query on a DuckDB file (the sync has closed it) and returns its rows. */
+async function duckdb(file: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const instance = await DuckDBInstance.create(file);
+  try {
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>;
+    connection.closeSync();
+    return rows;
+  } finally {
+    instance.closeSync();
   }
 }
 

@@ -15,6 +15,7 @@ import type { ClientContext } from './models/context';
 import { Pad } from './models/pad';
 import { DataChange, confirmChanges, type ChangeParent } from './models/data-change';
 import { exportData, type ExportOptions, type ExportSummary } from './export/export';
+import { runSync, type SyncOptions, type SyncSummary } from './sync';
 import { Site } from './models/site';
 import { PadsResource, SitesResource, StatesResource } from './models/resources';
 import { rejectUnknownOptions } from './validate';
@@ -236,6 +237,23 @@ export class Restream {
    */
   export(options: ExportOptions): Promise<ExportSummary> {
     return exportData(this.#ctx, options);
+  }
+
+  /**
+   * Keeps a database complete, live and corrected: one wide table `measurements` (`site_id`, `ts`, a column
+   * per field) in a DuckDB file (`into: 'x.duckdb'`, the default `./restream.duckdb`) or PostgreSQL
+   * (`into: 'postgres://…'`). Backfills every site from `startDatetime` (continuing from where the table
+   * stands), applies the pending data changes (re-pulled, replaced in one transaction, confirmed after the
+   * commit), and with `live: true` follows the live streams until `signal` aborts. Exactly once across
+   * crashes: rows are upserted by `(site_id, ts)` and committed together with the bookkeeping that covers them.
+   *
+   * ```ts
+   * await rs.sync({ pads: [697], startDatetime: '2025-10-01T00:00:00Z', into: 'restream.duckdb' });
+   * await rs.sync({ sites: [1112], startDatetime: '2025-10-01T00:00:00Z', into: 'postgres://me@db/ops', live: true, signal });
+   * ```
+   */
+  sync(options: SyncOptions): Promise<SyncSummary> {
+    return runSync(this.#ctx, options);
   }
 
   /** The typed openapi-fetch client underneath, for endpoints the facade does not cover. */

@@ -13,6 +13,7 @@ export type { PlotOptions, PlotResult, PlottedSeries, PlotFormat } from './plot/
 export type { SaveFormat } from './formats/formats';
 export { ExportError, type ExportOptions, type ExportProgress, type ExportSummary, type ExportChunkFailure } from './export/export';
 export type { Manifest, ManifestChunk, ExportParameters } from './export/manifest';
+export { DatabaseError, SyncError, DEFAULT_TARGET, DEFAULT_SYNC_CONCURRENCY, type SyncFailure, type SyncOptions, type SyncProgress, type SyncSummary } from './sync';
 export type { Row, RowBatch, DataRequest } from './data/stream';
 export type { RawRowBatch } from './json/json-row-splitter';
 export type { StagesMetadataOptions } from './models/asset';

@@ -67,7 +67,15 @@ const expectations: Record<string, RegExp> = {
   'live.ts': /20 live rows, [1-9]\d* with tds, on session [0-9a-f]{32}/,
   'plot.ts': /stage \d+: \d+ rows → .*\.png\n {2}Treating Pressure - A \(psi\): \d+ values, \d+ points drawn/,
   'network.ts': /restream: GET \/external\/thirdparty\/v1\/sites\/1112\/ 200 \d+ms \d+B retries=0\n[\s\S]*site 1112\n[\s\S]*own transport: site 1112, live update for site 1112/,
+  'sync.ts': /\d+ rows committed\n3 sites complete through \d{4}-\d\d-\d\dT[\d:.]+Z; \d+ data changes applied/,
 };
+
+/** The output file an example is given: a DuckDB file for sync, a folder for live, a PNG for plot, else a data file. */
+function outputOf(file: string): string {
+  if (file === 'live.ts') return path.join(dir, 'sessions');
+  if (file === 'sync.ts') return path.join(dir, 'sync.duckdb');
+  return path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : file === 'plot.ts' ? 'png' : 'ndjson'}`);
+}
 
 describe('examples', () => {
   it('has an expectation for every example file', async () => {
@@ -76,7 +84,7 @@ describe('examples', () => {
   });
 
   it.each(Object.keys(expectations))('%s runs against the mock server', async (file) => {
-    const out = file === 'live.ts' ? path.join(dir, 'sessions') : path.join(dir, `${file}.out.${file === 'download.ts' ? 'csv' : file === 'plot.ts' ? 'png' : 'ndjson'}`);
+    const out = outputOf(file);
     const live = file === 'live.ts' ? await startLiveMock() : undefined;
     const result = await run(file, [out], live ?? mock).finally(() => live?.stop());
     expect(result.stderr.replace(/^retry .*\n/gm, '')).toBe('');

@@ -25,6 +25,13 @@ export function portNumber(value: string): number {
   return Number(value);
 }
 
+/** A commander parser for a comma-separated list of ids (`--sites 1111,1112`). */
+export function idList(value: string): number[] {
+  const ids = value.split(',').map((s) => s.trim());
+  if (ids.length === 0 || ids.some((id) => !/^\d+$/.test(id) || Number(id) <= 0)) throw new InvalidArgumentError('must be comma-separated ids, e.g. 1111,1112.');
+  return ids.map(Number);
+}
+
 /** A commander parser for a comma-separated list of names. */
 export function nameList(value: string): string[] {
   const names = value.split(',').map((s) => s.trim());

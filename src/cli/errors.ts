@@ -43,6 +43,8 @@ const FLAG_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/\bclientId\b/g, '--client-id'],
   [/^host:/, '--host:'],
   [/^(fields|width|height|title)(\[\d+\])?:/, '--$1$2:'],
+  [/^into:/, '--into:'],
+  [/\bcannot be combined with live\b/, 'cannot be combined with --live'],
 ];
 
 /** A ValidationError's message with the SDK's option names replaced by the CLI's flags. */

@@ -11,6 +11,7 @@ import { registerExport } from './commands/export';
 import { registerMock } from './commands/mock';
 import { registerPlot } from './commands/plot';
 import { registerResources } from './commands/resources';
+import { registerSync } from './commands/sync';
 import { registerWatch } from './commands/watch';
 import { cliIo } from './context';
 import { EXIT_USAGE, exitCodeOf, reportError } from './errors';
@@ -34,6 +35,8 @@ Examples:
       --fields M1_surface_treating_pressure,M1_slurry_rate,M1_proppant_conc -o day.png   # .svg .png .html
   restream export --pads 697 --start 2025-10-01T00:00:00Z --end 2025-10-31T23:59:59Z --dir out/ --format parquet
   restream dashboard --site 1112 --fields M1_slurry_rate,tds
+  restream sync --pads 697 --start 2025-10-01T00:00:00Z --into restream.duckdb   # again from cron: continues
+  restream sync --sites 1112 --start 2025-10-01T00:00:00Z --into postgres://me@db/ops --live
   restream mock
 
 Exit codes: 0 done, 1 API or I/O error, 2 usage error.`;
@@ -68,6 +71,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerDashboard(program);
   registerPlot(program);
+  registerSync(program);
   registerMock(program);
   return program;
 }

@@ -21,6 +21,7 @@ import { chunkCount, chunkFileStem, isoSeconds, MAX_CHUNKS, parseChunk, splitRan
 import { Data } from '../data/data';
 import { DATA_FILTER_NAMES, RESOLUTION_SECONDS, resolveDataFilters, type DataFilters } from '../data/filters';
 import { FORMAT_EXTENSIONS, type SaveFormat } from '../formats/formats';
+import { roundRobin } from './schedule';
 import { chunkIsIntact, ManifestStore, parameterDifferences, readManifest, sha256File, type ExportParameters, type ManifestChunk } from './manifest';
 
 /** Default number of chunks downloading at once over the whole export. */
@@ -213,7 +214,8 @@ function validate(options: ExportOptions) {
   return { sites, pads, start, end, bucket, chunkSeconds, format, concurrency, query, parameters, root, manifestPath, onProgress, signal };
 }
 
-function uniqueIds(list: unknown, parameter: string, model: typeof Site | typeof Pad): number[] {
+/** Ids from a list of ids or models, deduplicated and ascending; `parameter` names the option in errors. */
+export function uniqueIds(list: unknown, parameter: string, model: typeof Site | typeof Pad): number[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw new ValidationError(parameter, `must be an array of ids, got ${describe(list)}`);
   const ids = list.map((item, i) => (item instanceof model ? item.id : toId(item, `${parameter}[${i}]`)));
@@ -383,9 +385,7 @@ async function runExport(ctx: ClientContext, v: ReturnType<typeof validate>, beg
       todo.add(chunk);
     }
   });
-  const queues = new Map<number, { items: PlannedChunk[]; next: number }>(sites.map((s) => [s, { items: [], next: 0 }]));
-  for (const chunk of plan) if (todo.has(chunk)) queues.get(chunk.site)!.items.push(chunk);
-  let pendingCount = todo.size;
+  const queues = sites.map((site) => plan.filter((chunk) => chunk.site === site && todo.has(chunk)));
   if (forgotten || !previous) await manifest.save();
 
   // Progress: live rows of running chunks on top of the completed ones, throttled to one call per 100 ms.
@@ -414,31 +414,11 @@ async function runExport(ctx: ClientContext, v: ReturnType<typeof validate>, beg
   };
   emit(true);
 
-  // Workers take the next chunk of the next site (round robin, so that every site's first chunks start
-  // first: each site's /data/ path has its own allowance) among the sites with a free slot; with none
-  // free, they wait for one.
+  // Chunks run round robin over the sites (every site's first chunks start first: each site's /data/ path
+  // has its own allowance), at most `concurrency` at once and PER_SITE_CONCURRENCY per site.
   const failures: ExportChunkFailure[] = [];
-  const active = new Map<number, number>();
   const skipSites = new Map<number, unknown>();
   let stopError: unknown;
-  let wake: Array<() => void> = [];
-  const notify = () => {
-    const waiting = wake;
-    wake = [];
-    for (const w of waiting) w();
-  };
-  let cursor = 0;
-  const takeNext = (): PlannedChunk | undefined => {
-    for (let k = 0; k < sites.length; k++) {
-      const site = sites[(cursor + k) % sites.length]!;
-      const queue = queues.get(site)!;
-      if (queue.next >= queue.items.length || (active.get(site) ?? 0) >= PER_SITE_CONCURRENCY) continue;
-      cursor = (cursor + k + 1) % sites.length;
-      pendingCount--;
-      return queue.items[queue.next++];
-    }
-    return undefined;
-  };
 
   const fail = (chunk: PlannedChunk, error: unknown) => {
     state.chunksFailed++;
@@ -482,44 +462,29 @@ async function runExport(ctx: ClientContext, v: ReturnType<typeof validate>, beg
     }
   };
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (signal?.aborted || stopError !== undefined) return;
-      const chunk = takeNext();
-      if (!chunk) {
-        if (pendingCount === 0) return;
-        await new Promise<void>((resolve) => wake.push(resolve));
-        continue;
-      }
-      const skip = skipSites.get(chunk.site);
-      if (skip !== undefined) {
-        fail(chunk, skip);
-        emit(true);
-        continue;
-      }
-      active.set(chunk.site, (active.get(chunk.site) ?? 0) + 1);
-      try {
-        await runChunk(chunk);
-      } catch (error) {
-        if (signal?.aborted) return;
-        fail(chunk, error);
-        // No point asking again with credentials the API refuses, or for a site it does not know.
-        if (error instanceof AuthError || error instanceof CredentialsError) stopError = error;
-        else if (error instanceof NotFoundError) skipSites.set(chunk.site, error);
-      } finally {
-        active.set(chunk.site, active.get(chunk.site)! - 1);
-        emit(true);
-        notify();
-      }
+  const neverStarted = await roundRobin(queues, { concurrency: v.concurrency, perGroup: PER_SITE_CONCURRENCY, stop: () => signal?.aborted === true || stopError !== undefined }, async (chunk) => {
+    const skip = skipSites.get(chunk.site);
+    if (skip !== undefined) {
+      fail(chunk, skip);
+      emit(true);
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(v.concurrency, Math.max(1, pendingCount)) }, () => worker()));
-  // Wake anyone still waiting (abort or stop) so no promise is left hanging.
-  notify();
+    try {
+      await runChunk(chunk);
+    } catch (error) {
+      if (signal?.aborted) return;
+      fail(chunk, error);
+      // No point asking again with credentials the API refuses, or for a site it does not know.
+      if (error instanceof AuthError || error instanceof CredentialsError) stopError = error;
+      else if (error instanceof NotFoundError) skipSites.set(chunk.site, error);
+    } finally {
+      emit(true);
+    }
+  });
 
   if (signal?.aborted) throw signal.reason ?? new Error('export aborted');
   // Chunks never started because the export stopped early count as failed too.
-  for (const queue of queues.values()) for (const chunk of queue.items.splice(queue.next)) fail(chunk, stopError);
+  for (const chunk of neverStarted) fail(chunk, stopError);
   emit(true);
 
   const snapshot = manifest.snapshot();

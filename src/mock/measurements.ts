@@ -12,6 +12,7 @@
 import { ALL_SERIES, EXTRA_AFTER, EXTRA_SERIES, SERIES, SERIES_INDEX, SPARSE_FAST, WIDE12, siConversion, type SeriesSpec } from './fields';
 import { hash2, seedOf } from './prng';
 import { pyFloat, pyInt } from './py-format';
+import { RevisionCursor, type ChangeInterval } from './revisions';
 import { FRAC, type SiteTimeline, type StageCursor, type StageEntry } from './timeline';
 
 /**
@@ -131,6 +132,8 @@ export class MeasurementModel {
     private readonly bareSites: ReadonlySet<number> = new Set(),
     /** The order of a pad's rows in /data/ bodies (the WebSocket feed always sends time order). */
     readonly padRowOrder: PadRowOrder = 'site',
+    /** The intervals of a site's data changes (see revisions.ts); none by default. */
+    private readonly changeIntervals: (siteId: number) => readonly ChangeInterval[] = () => [],
   ) {}
 
   /** Whether a site's rows carry no readings (only in the 'sparse' shape: the others are worst cases). */
@@ -147,6 +150,11 @@ export class MeasurementModel {
     const t = this.timelines.get(siteId);
     if (!t) throw new Error(`no timeline for site ${siteId}`);
     return t;
+  }
+
+  /** A reader of the site's revisions, as the change log stands now. */
+  revisions(siteId: number): RevisionCursor {
+    return new RevisionCursor(this.changeIntervals(siteId));
   }
 }
 
@@ -216,6 +224,7 @@ class SiteRows {
   readonly fast: Column[];
   readonly extra: Column | undefined;
   readonly cursor: StageCursor;
+  readonly revisions: RevisionCursor;
   private readonly quirkSeed: number;
   private readonly ragged: boolean;
   private readonly sparse: boolean;
@@ -263,6 +272,7 @@ class SiteRows {
     this.extra = choice.extra >= 0 && !bare ? bind(choice.extra) : undefined;
     this.withExtra = this.extra ? [...this.main.slice(0, choice.extraAt), this.extra, ...this.main.slice(choice.extraAt)] : this.main;
     this.cursor = model.timeline(siteId).cursor();
+    this.revisions = model.revisions(siteId);
     this.quirkSeed = hash2(siteSeed, 0x9e37);
   }
 
@@ -286,6 +296,7 @@ class SiteRows {
   /** The text of the site's raw row at `t`, as the API spells it. */
   rawRow(t: number): string {
     const e = this.cursor.at(t);
+    const rev = this.revisions.at(t);
     const q = this.quirk(t);
     const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
     const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
@@ -298,7 +309,7 @@ class SiteRows {
       } else if (c.series === nulled) {
         s += c.prefix + 'null';
       } else if (c.series !== missing) {
-        s += c.prefix + c.str[valueIndex(c, t, e)];
+        s += c.prefix + c.str[valueIndex(c, t, e, rev)];
       }
     }
     return s + '}';
@@ -317,8 +328,16 @@ class SiteRows {
   }
 }
 
-/** Table index of a column's value at `t`, in stage entry `e` (never the site column). */
-function valueIndex(c: Column, t: number, e: StageEntry): number {
+/** Levels a correction moves a value by, per revision (prime, so it moves the value in tables of any other size). */
+const REVISION_STEP = 613;
+
+/**
+ * Table index of a column's value at `t`, in stage entry `e` (never the site column). `rev` is the second's
+ * revision (revisions.ts): a corrected second gets another level of the same series, so its values differ
+ * from the ones sent before the correction but stay in the series' range. Valves and the step counter
+ * follow the stage and are not corrected.
+ */
+function valueIndex(c: Column, t: number, e: StageEntry, rev: number): number {
   switch (c.kind) {
     case KIND_VALVE:
       return VALVES[e.code]![c.valve]!;
@@ -332,7 +351,8 @@ function valueIndex(c: Column, t: number, e: StageEntry): number {
       if (n === 1) return base;
       const w = SINE[(((t + c.phase) % c.period) * c.sineScale) | 0]!;
       const u = w + (hash2(c.hashSeed, t) * U32 - w) * c.noise;
-      return base + ((u * n) | 0);
+      const level = (u * n) | 0;
+      return base + (rev === 0 ? level : (level + rev * REVISION_STEP) % n);
     }
   }
 }
@@ -469,6 +489,7 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
       for (let u = site.nextFrom(b0); u <= b1; u = site.nextFrom(u + 1)) {
         any = true;
         const e = site.cursor.at(u);
+        const rev = site.revisions.at(u);
         const q = site.quirk(u);
         const missing = q >> 8 === QUIRK_MISSING ? q & 0xff : -2;
         const nulled = q >> 8 === QUIRK_NULL ? q & 0xff : -2;
@@ -483,7 +504,7 @@ function* bucketRows(sites: readonly SiteRows[], bucket: number, agg: Aggregatio
           if (c === site.extra ? !extra : c.series === missing || (fastOnly && !c.fast)) continue;
           a.seen = true;
           if (c.series === nulled) continue;
-          const v = c.num[valueIndex(c, u, e)]!;
+          const v = c.num[valueIndex(c, u, e, rev)]!;
           a.count++;
           a.sum += v;
           if (v < a.min) a.min = v;

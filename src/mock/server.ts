@@ -167,7 +167,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clientId: options.clientId ?? 'mock-client-id',
     clientSecret: options.clientSecret ?? 'mock-client-secret',
     world,
-    model: new MeasurementModel(world.seed, options.rowShape ?? 'sparse', world.timelines, world.bareSites(), options.padRowOrder ?? 'site'),
+    model: new MeasurementModel(world.seed, options.rowShape ?? 'sparse', world.timelines, world.bareSites(), options.padRowOrder ?? 'site', (siteId) => world.changeIntervals(siteId)),
     tokens,
     inflight: new InFlight(options.concurrencyLimit ?? 3),
     faults: new Faults(() => tokens.expireAll()),

@@ -24,6 +24,7 @@ import {
 import { buildFields } from './fields';
 import { HttpError } from './http-util';
 import { createRng, seedOf, type Rng } from './prng';
+import { changeInterval, type ChangeInterval } from './revisions';
 import { isoMicros, isoZ } from './time';
 import { FRAC, STANDBY, WIRELINE, buildTimelines, stateMatches, type SiteTimeline, type StageEntry } from './timeline';
 
@@ -567,6 +568,19 @@ export class MockWorld {
           site: site.id,
         });
       }
+    }
+    return out;
+  }
+
+  /**
+   * The intervals of every change of a site, confirmed or not: the seconds whose data has been corrected
+   * (the measurement model sends corrected values there, see revisions.ts).
+   */
+  changeIntervals(siteId: number): ChangeInterval[] {
+    const out: ChangeInterval[] = [];
+    for (const c of this.changes) {
+      const interval = c.site === siteId ? changeInterval(c) : undefined;
+      if (interval) out.push(interval);
     }
     return out;
   }

@@ -90,11 +90,10 @@ export function dataRequestsForChanges(changes: readonly DataChange[], filters: 
   const { query } = resolveDataFilters('site', filters);
   const bySite = new Map<number, Array<{ start: number; end: number }>>();
   for (const change of changes) {
-    const start = Math.floor(new Date(change.start_date).getTime() / 1000);
-    const end = Math.floor(new Date(change.end_date).getTime() / 1000);
-    if (!Number.isFinite(start) || !Number.isFinite(end)) continue;
+    const interval = changeInterval(change);
+    if (!interval) continue;
     const list = bySite.get(change.site) ?? [];
-    list.push({ start: Math.min(start, end), end: Math.max(start, end) });
+    list.push(interval);
     bySite.set(change.site, list);
   }
   const requests: DataRequest[] = [];
@@ -108,6 +107,17 @@ export function dataRequestsForChanges(changes: readonly DataChange[], filters: 
     }
   }
   return requests;
+}
+
+/**
+ * A change's interval in whole seconds, both ends inclusive and floored (an `end_date` with microseconds
+ * still covers its second), or undefined when its dates are not dates.
+ */
+export function changeInterval(change: { start_date: Date | string; end_date: Date | string }): { start: number; end: number } | undefined {
+  const start = Math.floor(new Date(change.start_date).getTime() / 1000);
+  const end = Math.floor(new Date(change.end_date).getTime() / 1000);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return undefined;
+  return { start: Math.min(start, end), end: Math.max(start, end) };
 }
 
 /** Merges inclusive second ranges that overlap or are adjacent. */

@@ -62,7 +62,7 @@ describe('which proxy', () => {
     const s = resolveProxySettings('http://van%207:s3cr%40t@proxy.corp:3128', undefined, {});
     expect(describeProxy(s.https!)).toBe('http://proxy.corp:3128');
     expect(proxySecrets(s)).toEqual(expect.arrayContaining(['s3cr@t', 'van 7:s3cr@t']));
-    expect(redact('via http://van:s3cret@proxy.corp:3128 and https://tok@h/')).toBe('via http://[REDACTED]@proxy.corp:3128 and https://[REDACTED]@h/');
+    expect(redact('via http://van:s3cret@proxy.corp:3128 and https://tok@h/')).toBe('via http://van:[REDACTED]@proxy.corp:3128 and https://[REDACTED]@h/');
     expect(redact('Proxy-Authorization: Basic dmFuOnMzY3JldA==')).toBe('Proxy-Authorization: Basic [REDACTED]');
   });
 });

@@ -226,6 +226,14 @@ ${load}
     expectRun(await exec(process.execPath, ['cjs.cjs'], project));
   });
 
+  it('loads no database driver until a sync opens a database', async () => {
+    writeFileSync(
+      path.join(project, 'drivers.cjs'),
+      `require('restream-datastore');\nconsole.log(JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules[\\/](@duckdb|pg|pg-copy-streams)[\\/]/.test(f))));\n`,
+    );
+    expect(JSON.parse(ok(await exec(process.execPath, ['drivers.cjs'], project), 'drivers.cjs').stdout)).toEqual([]);
+  });
+
   it('through its types: tsc accepts a consumer (nodenext CommonJS and ESM, node10, bundler), and rejects type errors', async () => {
     const consumer = `
 import { Restream, NotFoundError, ValidationError, StageNameFilter, Resolution, Aggregation, FillDataMethod, type Site, type Row, type DataFilters } from 'restream-datastore';
@@ -421,6 +429,10 @@ ${load}
       expect(usage.code).toBe(2);
       const dashboardHelp = ok(await exec(bin, ['dashboard', '--help'], project), 'restream dashboard --help');
       expect(dashboardHelp.stdout).toMatch(/^Usage: restream dashboard \[options\]/);
+      // sync with the DuckDB default: a plain install brings the driver (an optional dependency), nothing else to do.
+      const sync = ok(await exec(bin, ['sync', '--sites', '1112', ...window], project, env), 'restream sync');
+      expect(sync.stdout).toMatch(/^synced 1 site into .*restream\.duckdb: 5 rows committed/);
+      expect(existsSync(path.join(project, 'restream.duckdb'))).toBe(true);
     } finally {
       const exited = new Promise((resolve) => server.once('close', resolve));
       server.kill('SIGTERM');

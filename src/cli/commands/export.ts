@@ -3,21 +3,15 @@
  * resumable through the manifest (`rs.export`). Running the same command again downloads only what is
  * missing or failed.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ExportOptions, ExportProgress } from '../../export/export';
-import { dataFilters, positiveInt, withDataFlags, type DataFlags } from '../args';
+import { dataFilters, idList, positiveInt, withDataFlags, type DataFlags } from '../args';
 import { cliIo, globalsOf, makeClient, wantProgress } from '../context';
 import { UsageError } from '../errors';
 import { renderJson } from '../output';
 import { createProgress, type Progress } from '../progress';
 import { Interrupted, onStopSignal } from '../signals';
 import { humanBytes } from './data';
-
-function idList(value: string): number[] {
-  const ids = value.split(',').map((s) => s.trim());
-  if (ids.length === 0 || ids.some((id) => !/^\d+$/.test(id) || Number(id) <= 0)) throw new InvalidArgumentError('must be comma-separated ids, e.g. 1111,1112.');
-  return ids.map(Number);
-}
 
 interface ExportFlags extends Omit<DataFlags, 'routed'> {
   sites?: number[];
