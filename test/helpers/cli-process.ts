@@ -4,10 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { MockServer } from '../../src/mock';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'src', 'cli.ts');
+/** tsx's loader by path, so the command runs from any folder (a test's temp folder as its working directory). */
+const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 export interface CliOptions {
   /** Point the command at this mock (RESTREAM_HOST and credentials); without it, no RESTREAM_* is set. */
@@ -77,12 +80,23 @@ export class CliProcess {
   untilLines(n: number): Promise<void> {
     return this.until(() => this.lines.length >= n && this.stdout.endsWith('\n'), `${n} lines on stdout`);
   }
+
+  /** Resolves once stderr matches `pattern`. */
+  untilStderr(pattern: RegExp, what = String(pattern)): Promise<void> {
+    return this.until(() => pattern.test(this.stderr), what);
+  }
+
+  /** Kills the process with SIGKILL (no cleanup of any kind) and waits for it to be gone. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
 }
 
-/** The environment of a child: this one's without any RESTREAM_*, then the mock's, then `env`. */
+/** The environment of a child: this one's without any RESTREAM_* or PG*, then the mock's, then `env`. */
 export function cliEnv(options: CliOptions = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('RESTREAM_')) delete env[k];
+  for (const k of Object.keys(env)) if (k.startsWith('RESTREAM_') || k.startsWith('PG')) delete env[k];
   if (options.mock) Object.assign(env, { RESTREAM_HOST: options.mock.url, RESTREAM_CLIENT_ID: options.mock.clientId, RESTREAM_CLIENT_SECRET: options.mock.clientSecret });
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -93,7 +107,7 @@ export function cliEnv(options: CliOptions = {}): NodeJS.ProcessEnv {
 
 /** Starts `restream <args>`. */
 export function startCli(args: string[], options: CliOptions = {}): CliProcess {
-  return new CliProcess(spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options), stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new CliProcess(spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options), stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Runs `restream <args>` to its end. */

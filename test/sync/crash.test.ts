@@ -6,7 +6,7 @@
  * there (RESTREAM_SYNC_HALT_AT, see src/sync/checkpoints.ts), and the test kills it then.
  */
 import type { MockServer } from '../../src/mock';
-import { startCli, runCli } from './cli-process';
+import { startCli, runCli } from '../helpers/cli-process';
 import { DAY0, T0S, Targets, client, iso, startSyncMock, straightDownload, type TestTarget } from './support';
 
 jest.setTimeout(120_000);
@@ -32,13 +32,13 @@ const syncArgs = (target: TestTarget, extra: string[] = []) => ['sync', '--sites
 
 /** Runs the sync to its end; it must succeed. */
 async function syncToEnd(target: TestTarget): Promise<void> {
-  const run = await runCli(mock, syncArgs(target));
+  const run = await runCli(syncArgs(target), { mock });
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
 /** Runs the sync until it halts at `point` (`name:n`), then kills it. */
 async function killAt(target: TestTarget, point: string, args = syncArgs(target)): Promise<void> {
-  const cli = startCli(mock, args, { RESTREAM_SYNC_HALT_AT: point });
+  const cli = startCli(args, { mock, env: { RESTREAM_SYNC_HALT_AT: point } });
   const [name, n] = point.split(':');
   await cli.untilStderr(new RegExp(`checkpoint ${name} ${n} .*\\(halted\\)`), `the halt at ${point}`);
   await cli.kill();
@@ -100,7 +100,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s: killed and run again', (kind
       now += seconds;
     };
 
-    const first = startCli(mock, args, { RESTREAM_SYNC_HALT_AT: 'live-commit:1' });
+    const first = startCli(args, { mock, env: { RESTREAM_SYNC_HALT_AT: 'live-commit:1' } });
     await untilMeasurementStreams(2);
     pushLive(300);
     await first.untilStderr(/checkpoint live-commit 1 .*\(halted\)/);
@@ -108,7 +108,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s: killed and run again', (kind
 
     // A correction of the last ten minutes before the first live second, and a bit into the live rows.
     mock.realtime.pushDataChange(1112, { start_date: iso(T0S - 600), end_date: iso(T0S + 100) });
-    const second = startCli(mock, args, { RESTREAM_SYNC_CHECKPOINTS: '1' });
+    const second = startCli(args, { mock, env: { RESTREAM_SYNC_CHECKPOINTS: '1' } });
     await untilMeasurementStreams(2);
     pushLive(60);
     const through = T0S + 360;
