@@ -7,7 +7,7 @@
  */
 import type { MockServer } from '../../src/mock';
 import { startCli, runCli } from '../helpers/cli-process';
-import { DAY0, T0S, Targets, client, iso, startSyncMock, straightDownload, type TestTarget } from './support';
+import { DAY0, T0S, Targets, client, iso, startSyncMock, straightDownload, type TestTarget, untilMeasurementStreams } from './support';
 
 jest.setTimeout(120_000);
 
@@ -101,7 +101,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s: killed and run again', (kind
     };
 
     const first = startCli(args, { mock, env: { RESTREAM_SYNC_HALT_AT: 'live-commit:1' } });
-    await untilMeasurementStreams(2);
+    await untilMeasurementStreams(mock, 2);
     pushLive(300);
     await first.untilStderr(/checkpoint live-commit 1 .*\(halted\)/);
     await first.kill();
@@ -109,7 +109,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s: killed and run again', (kind
     // A correction of the last ten minutes before the first live second, and a bit into the live rows.
     mock.realtime.pushDataChange(1112, { start_date: iso(T0S - 600), end_date: iso(T0S + 100) });
     const second = startCli(args, { mock, env: { RESTREAM_SYNC_CHECKPOINTS: '1' } });
-    await untilMeasurementStreams(2);
+    await untilMeasurementStreams(mock, 2);
     pushLive(60);
     const through = T0S + 360;
     await second.untilStderr(new RegExp(`live-commit \\d+ site=1112 through=${through}`));
@@ -125,16 +125,3 @@ describe.each(['duckdb', 'postgres'] as const)('%s: killed and run again', (kind
   }, 90_000);
 });
 
-/** Resolves once `n` more measurement streams have connected to the mock. */
-function untilMeasurementStreams(n: number): Promise<void> {
-  return new Promise((resolve) => {
-    let open = 0;
-    const onConnection = (c: { stream?: string }) => {
-      if (c.stream === 'measurements' && ++open >= n) {
-        mock.realtime.off('connection', onConnection);
-        resolve();
-      }
-    };
-    mock.realtime.on('connection', onConnection);
-  });
-}

@@ -140,3 +140,17 @@ export class Targets {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Resolves once `n` more measurement streams have connected to the mock (live rows pushed before would miss them). */
+export function untilMeasurementStreams(mock: MockServer, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let open = 0;
+    const onConnection = (c: { stream?: string }) => {
+      if (c.stream === 'measurements' && ++open >= n) {
+        mock.realtime.off('connection', onConnection);
+        resolve();
+      }
+    };
+    mock.realtime.on('connection', onConnection);
+  });
+}

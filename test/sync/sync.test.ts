@@ -6,7 +6,7 @@
  */
 import type { MockServer } from '../../src/mock';
 import { ValidationError, type SyncProgress } from '../../src';
-import { DAY0, T0S, Targets, client, iso, startSyncMock, straightDownload, type TestTarget } from './support';
+import { DAY0, T0S, Targets, client, iso, startSyncMock, straightDownload, type TestTarget, untilMeasurementStreams } from './support';
 
 const HOUR = 3600;
 const targets = new Targets();
@@ -20,19 +20,6 @@ beforeEach(async () => {
 afterEach(() => mock.close());
 
 const dataRequests = (site: number) => mock.requests.filter((r) => r.method === 'GET' && r.path === `/external/thirdparty/v1/sites/${site}/data/`);
-/** Resolves once `n` measurement streams have connected to the mock (live rows pushed before would miss them). */
-function untilMeasurementStreams(n: number): Promise<void> {
-  return new Promise((resolve) => {
-    let open = 0;
-    const onConnection = (c: { stream?: string }) => {
-      if (c.stream === 'measurements' && ++open >= n) {
-        mock.realtime.off('connection', onConnection);
-        resolve();
-      }
-    };
-    mock.realtime.on('connection', onConnection);
-  });
-}
 const confirmations = () => mock.requests.filter((r) => r.method === 'POST' && /data_changes/.test(r.path));
 
 describe.each(['duckdb', 'postgres'] as const)('sync into %s', (kind) => {
@@ -116,7 +103,7 @@ describe.each(['duckdb', 'postgres'] as const)('sync into %s', (kind) => {
     const controller = new AbortController();
     const start = T0S - HOUR + 1;
     const seen: SyncProgress[] = [];
-    const streaming = untilMeasurementStreams(2);
+    const streaming = untilMeasurementStreams(mock, 2);
     const done = rs.sync({
       sites: [1112, 1113],
       startDatetime: iso(start),
@@ -146,7 +133,7 @@ describe.each(['duckdb', 'postgres'] as const)('sync into %s', (kind) => {
   it('turns a column into text when a field\'s numbers turn into strings, keeping every value', async () => {
     const rs = client(mock);
     const controller = new AbortController();
-    const streaming = untilMeasurementStreams(1);
+    const streaming = untilMeasurementStreams(mock, 1);
     const done = rs.sync({
       sites: [1112],
       startDatetime: iso(T0S - 59),
