@@ -1,7 +1,8 @@
 /**
- * The DuckDB store: an embedded database file (`*.duckdb`), the default target. Rows are staged with
- * DuckDB's appender, a data chunk (2048 rows, column by column) per call, into a temporary table on the
- * writer's connection; the commit upserts them into `measurements` in one transaction (sql-store.ts).
+ * The DuckDB store: an embedded database file (`*.duckdb`), the default target. A writer keeps its staged
+ * batches; the commit appends them straight into `measurements` with DuckDB's appender, a data chunk (2048
+ * rows, column by column) per call, in one transaction with their bookkeeping (sql-store.ts). Only when a
+ * key exists already does the commit go again through a temporary staging table and an upsert.
  *
  * DuckDB lets one process write a file at a time (it locks the file), which also keeps two syncs off one
  * database. A crash loses nothing committed: DuckDB replays its write-ahead log when the file is opened.
