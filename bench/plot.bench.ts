@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   // The bundled child runs from the temp dir: it finds the packages it loads at run time (resvg's native
   // binary, uPlot's browser build) through NODE_PATH, as an installed SDK finds them beside itself.
   process.env.NODE_PATH = path.join(ROOT, 'node_modules');
-  const mock = await startMockProcess([]);
+  // Dense rows (every field every second), the worst case: the mock's default real-shaped rows carry these
+  // frac fields on a tenth of the seconds only.
+  const mock = await startMockProcess(['--row-shape', 'full']);
   console.log(`plot bench on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`${fmt(rows)} one-second rows of ${FIELDS.join(', ')}; mock server in its own process; each case in a fresh child process\n`);
   console.log(['case', 'rows', 'MB recv', 'seconds', 'rows/s', 'peak RSS MB', 'vs .csv save', 'points'].join('\t'));
