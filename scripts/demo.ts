@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     // Five minutes of one site, corrected upstream: the data-change log says so, and the API's rows change.
     const fixFrom = new Date(syncStart.getTime() + 600_000);
     const fixTo = new Date(fixFrom.getTime() + 299_000);
-    const probe = `SELECT strftime(ts, '%H:%M:%S') AS time, round(tds, 3) AS tds FROM measurements WHERE site_id = ${site.id} AND ts >= '${fixFrom.toISOString()}' ORDER BY ts LIMIT 3`;
+    // tds comes on the site's full rows, every ten seconds (as in the real API's responses).
+    const probe = `SELECT strftime(ts, '%H:%M:%S') AS time, round(tds, 3) AS tds FROM measurements WHERE site_id = ${site.id} AND ts >= '${fixFrom.toISOString()}' AND tds IS NOT NULL ORDER BY ts LIMIT 3`;
     const before = await duckdb(db, probe);
     const [change] = mock.realtime.pushDataChange(site.id, { start_date: fixFrom.toISOString(), end_date: fixTo.toISOString() });
     const fixed = await rs.sync(window);
