@@ -30,21 +30,39 @@ const openFiles = new Set<string>();
 const CHUNK_ROWS = 2048;
 
 /**
- * The instance's settings, measured with the sync bench (bench/sync.bench.ts). Committed rows stay in memory
- * until a checkpoint writes them into the file, and a checkpoint also rewrites the primary key's index: a
- * checkpoint every 32 MB of log (DuckDB's default is 16) halves their number at little memory. The memory
- * limit caps DuckDB's buffers (beyond it they spill to a temp file; 64 MB cost a tenth of the speed); freed
- * allocations go back to the system past 8 MB (DuckDB keeps 128 MB by default), by a background thread. One
- * worker thread: the commits are serial, the parsing is the process's own thread, and a second DuckDB thread
- * bought no speed on the bench but 50 MB of peak memory and more CPU.
+ * The instance's settings, measured with the sync bench (bench/sync.bench.ts) and the wide-table test.
+ *
+ * Blocks of 64 KiB in new files (DuckDB's default is 256 KiB, and a file keeps the size it was made with):
+ * committed rows wait in memory, a block per column and a few at once, until a checkpoint writes them into
+ * the file, so the memory a commit needs grows with a block per column. Smaller blocks quartered it: 40
+ * columns synced faster in 64 MB than with the default blocks in 128 MB, and 200 columns, which the default
+ * blocks could not commit in 192 MB ("failed to pin block"), commit in 100 MB. DuckDB 1.2 and later (the
+ * first with a block size option) open such files. The memory limit (`memory_limit`, see `memoryLimit`)
+ * follows the number of columns. DuckDB's allocator settings are not set: they are jemalloc's, and this
+ * build of DuckDB allocates with the system's malloc.
+ *
+ * A checkpoint every 32 MB of log (DuckDB's default is 16) halves their number at little memory. One worker
+ * thread: the commits are serial, the parsing is the process's own thread, and a second DuckDB thread bought
+ * no speed on the bench but 50 MB of peak memory and more CPU.
  */
 const DUCKDB_CONFIG: Record<string, string> = {
+  default_block_size: String(64 * 1024),
   checkpoint_threshold: '32MB',
-  memory_limit: '128MB',
-  allocator_flush_threshold: '8MB',
-  allocator_background_threads: 'true',
+  memory_limit: '64MiB',
   threads: '1',
 };
+
+/** Value cells a writer keeps before it commits (16,384 rows of 40 fields): their memory, not the rows', is what counts. */
+const COMMIT_CELLS = 16_384 * 40;
+
+/**
+ * DuckDB's memory limit for a table of `columns` value columns in blocks of `blockSize` bytes: a commit
+ * holds about four blocks of each column at once (its rows' and the table's last ones, values and validity),
+ * and finds no room below that. 64 MiB at the least; a fifth block a column and 48 MiB beside, for room.
+ */
+export function memoryLimit(columns: number, blockSize: number): number {
+  return Math.max(64 * 2 ** 20, 48 * 2 ** 20 + 5 * blockSize * (columns + 2));
+}
 
 /** Which key columns a data chunk starts with: the staging table's (`site_id`, `ts_epoch`) or `measurements`' (`site_id`, `ts`). */
 type KeyForm = 'epoch' | 'timestamptz';
@@ -181,8 +199,18 @@ function fillChunk(chunk: DuckDB.DuckDBDataChunk, batch: StagedBatch, from: numb
 }
 
 export class DuckDBStore extends SqlStore {
-  /** Staged rows wait in this process until the commit: about 6 MB of columns for 40 fields. */
-  readonly commitRows = 16_384;
+  /** The file's block size, read when opened (files made before 64 KiB blocks keep 256 KiB). */
+  #blockSize = 256 * 1024;
+  /** The memory limit set last, in bytes. */
+  #memoryLimit = 0;
+
+  /**
+   * Staged rows wait in this process until the commit: about 6 MB of columns, 16,384 rows of 40 fields,
+   * fewer rows as the table widens (2,048 at the least).
+   */
+  get commitRows(): number {
+    return Math.max(2048, Math.min(16_384, Math.floor(COMMIT_CELLS / Math.max(1, this.layout().columns.length))));
+  }
 
   private constructor(
     target: SyncTarget,
@@ -232,6 +260,19 @@ export class DuckDBStore extends SqlStore {
    */
   protected async connectWriter(): Promise<StagingSession> {
     return new DuckDBSession(this.duckdb, this.connection, this.keysFirst, false);
+  }
+
+  /** Sizes DuckDB's memory limit to the table's columns (see `memoryLimit`); raised as columns come, never lowered. */
+  protected override async layoutChanged(): Promise<void> {
+    if (this.#memoryLimit === 0) {
+      const size = await this.main.query(`SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()`);
+      const blockSize = Number(size[0]?.block_size);
+      if (Number.isFinite(blockSize) && blockSize > 0) this.#blockSize = blockSize;
+    }
+    const limit = memoryLimit(this.layout().columns.length, this.#blockSize);
+    if (limit <= this.#memoryLimit) return;
+    await this.main.exec(`SET memory_limit = '${Math.ceil(limit / 2 ** 20)}MiB'`);
+    this.#memoryLimit = limit;
   }
 
   wrap(error: unknown, doing: string): unknown {

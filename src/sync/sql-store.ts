@@ -110,6 +110,8 @@ export abstract class SqlStore implements SyncStore {
   protected abstract connectWriter(): Promise<StagingSession>;
   /** Called once `measurements` has been created (not when it existed): PostgreSQL makes it a hypertable here. */
   protected async afterCreate(_session: SqlSession): Promise<void> {}
+  /** Called when the store opens and whenever the columns change (then under the store's lock): DuckDB sizes its memory here. */
+  protected async layoutChanged(): Promise<void> {}
   /** Driver errors as `DatabaseError`s (passwords scrubbed). */
   abstract wrap(error: unknown, doing: string): unknown;
   /** Closes the main connection, and whatever else the driver holds. */
@@ -171,6 +173,7 @@ export abstract class SqlStore implements SyncStore {
     }
 
     this.#layout = new ColumnLayout(existing ?? []);
+    await this.layoutChanged();
     for (const r of await m.query(`SELECT site_id, ${EPOCH('from_ts')} AS f, ${EPOCH('through_ts')} AS t FROM restream_sync_complete ORDER BY site_id, from_ts`)) {
       const site = Number(r.site_id);
       const list = this.#complete.get(site) ?? [];
@@ -251,6 +254,7 @@ export abstract class SqlStore implements SyncStore {
         throw this.wrap(error, `changing the columns of ${MEASUREMENTS}`);
       }
       this.#layout = layout.with(todo);
+      await this.layoutChanged();
     });
   }
 
