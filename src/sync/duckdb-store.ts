@@ -36,8 +36,8 @@ const CHUNK_ROWS = 2048;
  * committed rows wait in memory, a block per column and a few at once, until a checkpoint writes them into
  * the file, so the memory a commit needs grows with a block per column. Smaller blocks quartered it: 40
  * columns synced faster in 64 MB than with the default blocks in 128 MB, and 200 columns, which the default
- * blocks could not commit in 192 MB ("failed to pin block"), commit in 100 MB. DuckDB 1.2 and later (the
- * first with a block size option) open such files. The memory limit (`memory_limit`, see `memoryLimit`)
+ * blocks could not commit in 192 MB ("failed to pin block"), commit in 100 MB. DuckDB 1.2 and later (whose
+ * ATTACH documents a BLOCK_SIZE option) open such files. The memory limit (`memory_limit`, see `memoryLimit`)
  * follows the number of columns. DuckDB's allocator settings are not set: they are jemalloc's, and this
  * build of DuckDB allocates with the system's malloc.
  *
