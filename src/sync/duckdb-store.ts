@@ -108,12 +108,18 @@ class DuckDBSession implements StagingSession {
     await this.#table.drop();
     await this.#table.sync(columns);
     await this.appendAll(STAGE, columns, 'epoch');
-    await this.exec(upsertSql(columns));
+    // DuckDB writes a key staged twice without a word (the first row wins): the upsert, taken only when a
+    // key conflicts, always keeps the row staged last instead (the staging table's rowid is append order).
+    await this.exec(upsertSql(columns, { latestFirst: 'rowid DESC' }));
     await this.#table.drop();
   }
 
   isKeyConflict(error: unknown): boolean {
     return /duplicate key|violates primary key|PRIMARY KEY or UNIQUE constraint/i.test(String((error as Error)?.message ?? error));
+  }
+
+  isRepeatedKey(): boolean {
+    return false;
   }
 
   async clear(): Promise<void> {

@@ -55,13 +55,26 @@ class PgSession implements StagingSession {
     await pipeline(Readable.from([binaryCopy(alignBatch(batch, this.#table.columns))]), stream);
   }
 
-  async merge(columns: readonly Column[]): Promise<void> {
-    await this.#table.sync(columns);
-    await this.exec(upsertSql(columns));
+  async merge(columns: readonly Column[], options: { dedupe?: boolean } = {}): Promise<void> {
+    // Columns added here go with the transaction when it rolls back (and the commit may try again).
+    const before = this.#table.snapshot();
+    try {
+      await this.#table.sync(columns);
+      // The staging table only ever takes COPYs after a TRUNCATE: its rows lie in the order they were copied.
+      await this.exec(upsertSql(columns, options.dedupe ? { latestFirst: 'ctid DESC' } : {}));
+    } catch (error) {
+      this.#table.restore(before);
+      throw error;
+    }
   }
 
   isKeyConflict(): boolean {
     return false;
+  }
+
+  /** "ON CONFLICT DO UPDATE command cannot affect row a second time" (cardinality_violation). */
+  isRepeatedKey(error: unknown): boolean {
+    return (error as { code?: unknown } | undefined)?.code === '21000';
   }
 
   async clear(): Promise<void> {

@@ -44,11 +44,14 @@ export interface StagingSession extends SqlSession {
   /**
    * Inside the commit's transaction: writes every staged row into `measurements`, whose value columns are
    * `columns`. With `upsert`, a row whose key exists replaces it (every column); without, the rows are
-   * appended and a key that exists fails the statement (see `isKeyConflict`).
+   * appended and a key that exists fails the statement (see `isKeyConflict`). With `dedupe`, of staged rows
+   * that share a key only the one staged last is written (see `isRepeatedKey`).
    */
-  merge(columns: readonly Column[], options: { upsert: boolean }): Promise<void>;
+  merge(columns: readonly Column[], options: { upsert: boolean; dedupe?: boolean }): Promise<void>;
   /** Whether `error` is a primary-key conflict of an append. */
   isKeyConflict(error: unknown): boolean;
+  /** Whether `error` says that staged rows share a key (an upsert cannot write one row twice): merged again with `dedupe`. */
+  isRepeatedKey(error: unknown): boolean;
   /** Forgets what is staged. */
   clear(): Promise<void>;
 }
@@ -291,13 +294,17 @@ export abstract class SqlStore implements SyncStore {
       const columns = this.#layout.columns;
       const staged = writer.staged > 0;
       let merged: TimeRange[] | undefined;
-      for (const upsert of session.appendsFirst ? [false, true] : [true]) {
+      // The API's rows of a site are one a second; should a second come twice in one commit, the row sent
+      // last is written, as when it comes again in a later commit.
+      const attempts: Array<{ upsert: boolean; dedupe?: boolean }> = session.appendsFirst ? [{ upsert: false }, { upsert: true }] : [{ upsert: true }];
+      for (let attempt = 0; attempt < attempts.length; attempt++) {
+        const { upsert, dedupe } = attempts[attempt]!;
         await session.exec('BEGIN');
         try {
           if (unit.replace) {
             await session.exec(`DELETE FROM ${MEASUREMENTS} WHERE site_id = $1 AND ts >= to_timestamp($2) AND ts <= to_timestamp($3)`, [unit.siteId, unit.replace.start, unit.replace.end]);
           }
-          if (staged) await session.merge(columns, { upsert });
+          if (staged) await session.merge(columns, { upsert, ...(dedupe ? { dedupe } : {}) });
           if (unit.complete) {
             const ranges = mergeRanges([...this.complete(unit.siteId), unit.complete]);
             merged = ranges;
@@ -319,6 +326,10 @@ export abstract class SqlStore implements SyncStore {
         } catch (error) {
           await session.exec('ROLLBACK').catch(() => undefined);
           if (!upsert && session.isKeyConflict(error)) continue;
+          if (upsert && !dedupe && session.isRepeatedKey(error)) {
+            attempts.push({ upsert: true, dedupe: true });
+            continue;
+          }
           throw this.wrap(error, `committing rows of site ${unit.siteId}`);
         }
       }
@@ -346,14 +357,18 @@ async function recordChange(session: SqlSession, c: AppliedChange): Promise<void
 
 /**
  * The statement that moves the staging table's rows into `measurements`: inserted, or replacing the row with
- * the same key (every column: the row becomes what the API sent last).
+ * the same key (every column: the row becomes what the API sent last). With `latestFirst` (an ordering of
+ * the staging table's rows, the last staged first), rows that share a key are written once, as staged last.
  */
-export function upsertSql(columns: readonly Column[]): string {
+export function upsertSql(columns: readonly Column[], options: { latestFirst?: string } = {}): string {
   const names = columns.map((c) => ident(c.name));
   const list = ['site_id', 'ts', ...names].join(', ');
   const select = ['site_id', 'to_timestamp(ts_epoch)', ...names].join(', ');
+  const source = options.latestFirst
+    ? `SELECT DISTINCT ON (site_id, ts_epoch) ${select} FROM ${STAGE} ORDER BY site_id, ts_epoch, ${options.latestFirst}`
+    : `SELECT ${select} FROM ${STAGE}`;
   const onConflict = names.length > 0 ? `DO UPDATE SET ${names.map((n) => `${n} = excluded.${n}`).join(', ')}` : 'DO NOTHING';
-  return `INSERT INTO ${MEASUREMENTS} (${list}) SELECT ${select} FROM ${STAGE} ON CONFLICT (site_id, ts) ${onConflict}`;
+  return `INSERT INTO ${MEASUREMENTS} (${list}) ${source} ON CONFLICT (site_id, ts) ${onConflict}`;
 }
 
 /** The batch's vectors in `columns`' order and types: columns it lacks are NULL, numbers go into text columns as text. */
@@ -412,6 +427,16 @@ export class StagingTable {
         have.type = c.type;
       }
     }
+  }
+
+  /** The table's columns as known now, for `restore`. */
+  snapshot(): Column[] | undefined {
+    return this.#columns?.map((c) => ({ ...c }));
+  }
+
+  /** Takes back what a rolled-back transaction changed (`snapshot` from before it). */
+  restore(columns: Column[] | undefined): void {
+    this.#columns = columns;
   }
 
   /** Drops the table; `sync` creates it again. */

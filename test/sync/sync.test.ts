@@ -165,6 +165,29 @@ describe.each(['duckdb', 'postgres'] as const)('sync into %s', (kind) => {
     ]);
   });
 
+  it('writes a second the API sends twice once, as sent last, whether the two rows are neighbours or not', async () => {
+    const rs = client(mock);
+    const sent = [
+      { timestamp: DAY0, site_id: 1112, tds: 1 },
+      { timestamp: DAY0 + 1, site_id: 1112, tds: 2 },
+      { timestamp: DAY0 + 1, site_id: 1112, tds: 3, slurry_ph_flowing: 7.5 },
+      { timestamp: DAY0 + 2, site_id: 1112, tds: 4 },
+      { timestamp: DAY0 + 3, site_id: 1112, tds: 5 },
+      { timestamp: DAY0 + 2, site_id: 1112, tds: 6 },
+      { timestamp: DAY0 + 4, site_id: 1112, tds: 7 },
+    ];
+    mock.faults.malformNext({ path: '/external/thirdparty/v1/sites/1112/data/', body: JSON.stringify(sent) });
+    const summary = await rs.sync({ sites: [1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + 4), fields: ['tds', 'slurry_ph_flowing'], into: target.into });
+    expect(summary.backfill.rows).toBe(sent.length);
+    expect(await target.table()).toEqual([
+      { site_id: 1112, ts: DAY0, tds: 1 },
+      { site_id: 1112, ts: DAY0 + 1, tds: 3, slurry_ph_flowing: 7.5 },
+      { site_id: 1112, ts: DAY0 + 2, tds: 6 },
+      { site_id: 1112, ts: DAY0 + 3, tds: 5 },
+      { site_id: 1112, ts: DAY0 + 4, tds: 7 },
+    ]);
+  });
+
   it('retries the API failing mid-sync, and keeps what was committed when it fails for good', async () => {
     const rs = client(mock, { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
     const options = { sites: [1111, 1112], startDatetime: iso(DAY0), endDatetime: iso(DAY0 + HOUR - 1), into: target.into, chunk: '15m', concurrency: 2 };
