@@ -51,6 +51,7 @@ describe('DuckDB store on a wide table', () => {
     const store = (await openStore(parseTarget(path.join(dir, 'wide.duckdb')), { fields: '*' })) as DuckDBStore;
     try {
       expect(await setting(store, `SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()`)).toEqual({ block_size: 65536n });
+      // No columns yet: the most rows a commit holds.
       expect(store.commitRows).toBe(16_384);
       const writer = await store.writer();
       const loader = new SiteLoader(store, writer, 1112);
@@ -66,7 +67,7 @@ describe('DuckDB store on a wide table', () => {
         from += n;
       }
       expect(store.layout().columns).toHaveLength(fields);
-      // 655,360 cells a commit: 1,638 rows of 400 fields, 2,048 at the least.
+      // 327,680 cells a commit: 819 rows of 400 fields, 2,048 at the least.
       expect(store.commitRows).toBe(2048);
       const limit = await setting(store, `SELECT current_setting('memory_limit') AS m`);
       const mib = Number(/^([\d.]+) MiB$/.exec(String((limit as { m: string }).m))?.[1]);
